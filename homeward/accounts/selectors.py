@@ -1,0 +1,50 @@
+from django.db.models import Prefetch
+from django.http import Http404
+
+from homeward.accounts.models import ApiToken, Membership, Organisation, User
+from homeward.accounts.roles import Capability
+from homeward.core.scope import get_scoped_or_404, scoped
+
+
+def active_memberships_for_user(user) -> list[Membership]:
+    from homeward.programmes.models import Project
+
+    return list(
+        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+        .select_related("organisation")
+        .prefetch_related(Prefetch("projects", queryset=Project.objects.only("pk", "code")))
+    )
+
+
+def organisation_list(*, actor):
+    return scoped(Organisation.objects.all(), actor, Capability.MANAGE_USERS)
+
+
+def organisation_get(*, actor, code: str) -> Organisation:
+    return get_scoped_or_404(Organisation.objects.all(), actor, Capability.MANAGE_USERS, code=code)
+
+
+def user_list(*, actor):
+    """Users who hold a membership in an organisation the actor administers."""
+    memberships = scoped(Membership.objects.all(), actor, Capability.MANAGE_USERS)
+    return (
+        User.objects.filter(pk__in=memberships.values("user_id"))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(is_active=True).select_related("organisation"),
+            )
+        )
+        .order_by("username")
+    )
+
+
+def user_get(*, actor, username: str) -> User:
+    try:
+        return user_list(actor=actor).get(username=username)
+    except User.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def api_tokens_of(*, user):
+    return ApiToken.objects.filter(user=user).order_by("-created_at")

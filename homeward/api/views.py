@@ -1,0 +1,113 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, viewsets
+from rest_framework.response import Response
+
+from homeward.accounts.roles import Capability
+from homeward.accounts.selectors import organisation_get, organisation_list
+from homeward.api import serializers
+from homeward.core.actors import actor_from_request
+from homeward.core.scope import require
+from homeward.core.selectors import audit_events, job_get, job_list
+from homeward.programmes.selectors import project_get, project_list
+from homeward.programmes.services import project_update
+
+
+class ActorMixin:
+    @property
+    def actor(self):
+        return actor_from_request(self.request)
+
+
+class MeView(ActorMixin, generics.GenericAPIView):
+    """The user behind the token, with their memberships."""
+
+    serializer_class = serializers.MeSerializer
+
+    def get(self, request):
+        return Response(self.get_serializer(request.user, context={"actor": self.actor}).data)
+
+
+class OrganisationViewSet(ActorMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.OrganisationSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        require(self.actor, Capability.MANAGE_USERS)
+        return organisation_list(actor=self.actor)
+
+    def get_object(self):
+        return organisation_get(actor=self.actor, code=self.kwargs["code"])
+
+
+class ProjectViewSet(ActorMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.ProjectSerializer
+    lookup_field = "code"
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        require(self.actor, Capability.VIEW_PROJECTS)
+        return project_list(actor=self.actor)
+
+    def get_object(self):
+        return project_get(actor=self.actor, code=self.kwargs["code"])
+
+    @extend_schema(
+        request=serializers.ProjectUpdateSerializer, responses=serializers.ProjectSerializer
+    )
+    def partial_update(self, request, *args, **kwargs):
+        project = self.get_object()
+        update = serializers.ProjectUpdateSerializer(data=request.data)
+        update.is_valid(raise_exception=True)
+        changes = dict(update.validated_data)
+        version = changes.pop("version")
+        project = project_update(
+            actor=self.actor, project=project, expected_version=version, **changes
+        )
+        return Response(serializers.ProjectSerializer(project).data)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(name, str, description=description)
+        for name, description in [
+            ("action", "Action prefix, e.g. `user.` or `project.update`"),
+            ("actor", "Username of who acted"),
+            ("target_type", "e.g. `accounts.user`"),
+            ("target_id", "Id of the object"),
+            ("organisation", "Organisation code"),
+            ("date_from", "YYYY-MM-DD"),
+            ("date_to", "YYYY-MM-DD"),
+        ]
+    ]
+)
+class AuditEventViewSet(ActorMixin, viewsets.ReadOnlyModelViewSet):
+    """The audit trail of the organisations you may audit (administrators, data protection
+    officers)."""
+
+    serializer_class = serializers.AuditEventSerializer
+
+    def get_queryset(self):
+        require(self.actor, Capability.VIEW_AUDIT)
+        names = [
+            "action",
+            "actor",
+            "target_type",
+            "target_id",
+            "organisation",
+            "date_from",
+            "date_to",
+        ]
+        filters = {name: self.request.query_params.get(name) for name in names}
+        return audit_events(actor=self.actor, filters=filters)
+
+
+class JobViewSet(ActorMixin, viewsets.ReadOnlyModelViewSet):
+    """Your background jobs with their progress."""
+
+    serializer_class = serializers.JobSerializer
+
+    def get_queryset(self):
+        return job_list(actor=self.actor)
+
+    def get_object(self):
+        return job_get(actor=self.actor, job_id=self.kwargs["pk"])

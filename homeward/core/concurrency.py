@@ -1,0 +1,41 @@
+"""Optimistic concurrency for ``Versioned`` records: no edit silently overwrites another."""
+
+from django.db.models import F
+
+from homeward.core.errors import ConflictError
+
+
+def save_versioned(instance, *, expected_version: int | None, fields: list[str]) -> None:
+    """Write ``fields`` of ``instance`` only if nobody saved it since ``expected_version``.
+
+    One conditional UPDATE: checking first and writing second would let a save slip between.
+    ``expected_version`` None means the caller did not read the record first (a script that
+    means to overwrite), and is accepted.
+    """
+    model = type(instance)
+    values = {name: getattr(instance, name) for name in fields}
+    rows = model._base_manager.filter(pk=instance.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    updated = rows.update(version=F("version") + 1, **values, **_auto_now(instance))
+    if updated == 0:
+        current = model._base_manager.filter(pk=instance.pk).first()
+        raise ConflictError(details=_conflict_details(current, values, expected_version))
+    instance.refresh_from_db(fields=["version", "updated_at"])
+
+
+def _auto_now(instance) -> dict:
+    from django.utils import timezone
+
+    return {"updated_at": timezone.now()} if hasattr(instance, "updated_at") else {}
+
+
+def _conflict_details(current, attempted: dict, expected_version) -> dict:
+    """What the other person's save holds for the fields this save wanted to write."""
+    if current is None:
+        return {"deleted": True}
+    return {
+        "your_version": expected_version,
+        "current_version": current.version,
+        "current_values": {name: str(getattr(current, name)) for name in attempted},
+    }

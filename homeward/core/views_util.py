@@ -1,0 +1,13 @@
+from homeward.core.errors import ValidationError
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Put a service's field errors on the form's fields (or on the form as a whole)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

@@ -1,0 +1,73 @@
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from homeward.accounts.models import Organisation
+from homeward.accounts.roles import Capability
+from homeward.core.actors import Actor
+from homeward.core.audit import audit_record, diff, snapshot
+from homeward.core.concurrency import save_versioned
+from homeward.core.errors import ValidationError
+from homeward.core.services import NothingChanged, service
+from homeward.programmes.models import Project
+
+_FIELDS = ["code", "title", "lead_organisation", "start_date", "end_date"]
+
+
+def _require_manager(actor: Actor, organisation: Organisation) -> None:
+    scope = actor.scope(Capability.MANAGE_PROJECTS)
+    if not (scope.is_global or organisation.pk in scope.organisation_ids):
+        raise Http404
+
+
+@service
+def project_create(
+    *,
+    actor: Actor,
+    code: str,
+    title: str,
+    lead_organisation: Organisation,
+    start_date,
+    end_date,
+    partners=(),
+    donors=(),
+) -> Project:
+    _require_manager(actor, lead_organisation)
+    if Project.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("A project with this code already exists.")})
+    project = Project(
+        code=code,
+        title=title,
+        lead_organisation=lead_organisation,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    project.full_clean()
+    project.save()
+    project.partners.set(partners)
+    project.donors.set(donors)
+    changes = diff({}, snapshot(project, _FIELDS))
+    changes["partners"] = {"before": None, "after": sorted(o.code for o in partners)}
+    changes["donors"] = {"before": None, "after": sorted(o.code for o in donors)}
+    audit_record(actor=actor, action="project.create", target=project, changes=changes)
+    return project
+
+
+@service
+def project_update(
+    *, actor: Actor, project: Project, expected_version: int | None, **changes
+) -> Project:
+    _require_manager(actor, project.lead_organisation)
+    editable = {"title", "start_date", "end_date"}
+    unknown = set(changes) - editable
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
+    before = snapshot(project, editable)
+    for name, value in changes.items():
+        setattr(project, name, value)
+    project.full_clean(exclude=["code"], validate_unique=False)
+    changed = diff(before, snapshot(project, editable))
+    if not changed:
+        raise NothingChanged(project)
+    save_versioned(project, expected_version=expected_version, fields=list(changed))
+    audit_record(actor=actor, action="project.update", target=project, changes=changed)
+    return project
