@@ -27,7 +27,8 @@ class AuditOutsideTransaction(RuntimeError):
 
 def _jsonable(value):
     if isinstance(value, models.Model):
-        return value.pk
+        # A record is named by its code where it has one: that is what people read.
+        return getattr(value, "code", None) or value.pk
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -45,11 +46,16 @@ def snapshot(instance: models.Model, fields) -> dict:
 
 
 def diff(before: dict, after: dict) -> dict:
-    """``{field: {"before": x, "after": y}}`` for the fields whose value changed."""
+    """``{field: {"before": x, "after": y}}`` for the fields whose value changed.
+
+    Nothing and an empty value are the same to a reader, so a change between them is none.
+    """
+    empty = (None, "", [], {})
     return {
         name: {"before": before.get(name), "after": after.get(name)}
         for name in sorted(set(before) | set(after))
         if before.get(name) != after.get(name)
+        and not (before.get(name) in empty and after.get(name) in empty)
     }
 
 

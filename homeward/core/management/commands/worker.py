@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 verbosity=options.get("verbosity", 1),
             )
         elif backend == "django_tasks_rq.RQBackend":
-            call_command("rqworker", "default", burst=batch)
+            call_command("rqworker", "default", job_class="django_tasks_rq.Job", burst=batch)
         else:
             raise CommandError(
                 f"The task backend {backend} runs jobs as they are enqueued; no worker is needed."
