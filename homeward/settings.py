@@ -38,6 +38,8 @@ _DEV_SECRET_KEY = "homeward-insecure-development-key-do-not-use-in-production"  
 SECRET_KEY = os.environ.get("SECRET_KEY") or _DEV_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Believe X-Forwarded-For (for the audit trail's addresses) only behind a proxy you control.
+HOMEWARD_TRUSTED_PROXY = env_bool("HOMEWARD_TRUSTED_PROXY", False)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -260,7 +262,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
