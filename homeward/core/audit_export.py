@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from homeward.core.audit import audit_record
 from homeward.core.exports import neutralise_formula
@@ -26,7 +27,7 @@ COLUMNS = [
 ]
 
 
-@job_handler("audit.export")
+@job_handler("audit.export", label=gettext_lazy("Audit trail export"))
 def export_audit_trail(*, job, actor, progress):
     events = audit_events(actor=actor, filters=job.params.get("filters", {}))
     total = events.count()

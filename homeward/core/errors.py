@@ -7,7 +7,13 @@ serializers and import reports can name the field (and, for imports, the row).
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["ConflictError", "HomewardError", "TransitionNotAllowed", "ValidationError"]
+__all__ = [
+    "ConflictError",
+    "HomewardError",
+    "TransitionNotAllowed",
+    "ValidationError",
+    "describe",
+]
 
 
 class HomewardError(Exception):
@@ -37,3 +43,12 @@ class TransitionNotAllowed(HomewardError):
     code = "transition_not_allowed"
     status = 409
     default_message = _("This change of status is not allowed.")
+
+
+def describe(error: ValidationError) -> str:
+    """One line naming every field at fault, for the command line and logs."""
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)

@@ -24,14 +24,23 @@ from homeward.core.services import service
 logger = logging.getLogger(__name__)
 
 _HANDLERS: dict[str, Callable] = {}
+_LABELS: dict[str, str] = {}
 
 
-def job_handler(kind: str):
+def job_handler(kind: str, *, label):
+    """Register ``func(job=, actor=, progress=)`` as the handler of jobs of ``kind``; it
+    returns the result dict, or ``(result, output_file)`` when it wrote a file."""
+
     def register(func):
         _HANDLERS[kind] = func
+        _LABELS[kind] = label
         return func
 
     return register
+
+
+def job_kind_label(kind: str) -> str:
+    return str(_LABELS.get(kind, kind))
 
 
 class Progress:

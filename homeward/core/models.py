@@ -134,5 +134,11 @@ class Job(models.Model):
         return min(100, round(100 * self.progress_done / self.progress_total))
 
     @property
+    def kind_label(self) -> str:
+        from homeward.core.jobs import job_kind_label
+
+        return job_kind_label(self.kind)
+
+    @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
