@@ -6,6 +6,8 @@ Every model that holds data an organisation owns declares where its owner is:
   ``"household__organisation"``);
 * ``scope_project_path`` (optional): lookup to the project the record belongs to.
 
+Both paths follow foreign keys only (never a many-to-many), so filtering never duplicates rows.
+
 An actor reaches a record with a capability when one of their memberships granting that
 capability covers it: an unrestricted membership covers the organisation's own records and the
 records of every project the organisation leads, implements as partner or funds; a membership
@@ -92,7 +94,7 @@ def scoped(queryset: QuerySet, actor, capability: Capability) -> QuerySet:
     condition = scope_filter(queryset.model, actor.scope(capability))
     if condition is None:
         return queryset
-    return queryset.filter(condition).distinct()
+    return queryset.filter(condition)
 
 
 def get_scoped_or_404(queryset: QuerySet, actor, capability: Capability, **lookup):
