@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -18,10 +19,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             return None
         secret = secret.strip()
         if not secret or " " in secret:
-            raise exceptions.AuthenticationFailed("Malformed Authorization header.")
+            raise exceptions.AuthenticationFailed(gettext("Malformed Authorization header."))
         user = api_token_authenticate(secret)
         if user is None:
-            raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
+            raise exceptions.AuthenticationFailed(gettext("Invalid, expired or revoked token."))
         return user, secret
 
     def authenticate_header(self, request):
