@@ -1,9 +1,8 @@
 from django.db.models import Prefetch
-from django.http import Http404
 
 from homeward.accounts.models import ApiToken, Membership, Organisation, User
 from homeward.accounts.roles import Capability
-from homeward.core.scope import get_scoped_or_404, scoped
+from homeward.core.scope import get_or_404, get_scoped_or_404, scoped
 
 
 def active_memberships_for_user(user) -> list[Membership]:
@@ -25,25 +24,28 @@ def organisation_get(*, actor, code: str) -> Organisation:
 
 
 def user_list(*, actor):
-    """Users who hold a membership in an organisation the actor administers."""
-    memberships = scoped(Membership.objects.all(), actor, Capability.MANAGE_USERS)
+    """Users who hold a role in an organisation the actor administers, with those roles."""
+    memberships = scoped(Membership.objects.filter(is_active=True), actor, Capability.MANAGE_USERS)
     return (
         User.objects.filter(pk__in=memberships.values("user_id"))
         .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(is_active=True).select_related("organisation"),
-            )
+            Prefetch("memberships", queryset=memberships.select_related("organisation"))
         )
         .order_by("username")
     )
 
 
 def user_get(*, actor, username: str) -> User:
-    try:
-        return user_list(actor=actor).get(username=username)
-    except User.DoesNotExist as missing:
-        raise Http404 from missing
+    return get_or_404(user_list(actor=actor), username=username)
+
+
+def memberships_visible(*, actor, user):
+    """The user's active roles in the organisations the actor administers."""
+    return scoped(
+        user.memberships.filter(is_active=True).select_related("organisation"),
+        actor,
+        Capability.MANAGE_USERS,
+    ).prefetch_related("projects")
 
 
 def api_tokens_of(*, user):

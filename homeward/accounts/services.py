@@ -39,6 +39,25 @@ def _require_admin_of_user(actor: Actor, user: User) -> None:
         raise Http404
 
 
+def _organisation_id_of(user: User, actor: Actor) -> int | None:
+    """The organisation whose audit trail shows an event about ``user``.
+
+    A user belongs to no single organisation, but the administrators and the data protection
+    officer of theirs must see what happens to the account: the first of the user's
+    organisations that the actor administers, else the first the user joined.
+    """
+    organisations = list(
+        user.memberships.filter(is_active=True)
+        .order_by("pk")
+        .values_list("organisation_id", flat=True)
+    )
+    administered = actor.scope(Capability.MANAGE_USERS).organisation_ids
+    return next(
+        (pk for pk in organisations if pk in administered),
+        organisations[0] if organisations else None,
+    )
+
+
 @service
 def organisation_create(*, actor: Actor, code: str, name: str, kind: str) -> Organisation:
     # Creating organisations is the platform operator's job (a superuser or a command).
@@ -133,7 +152,12 @@ def user_set_password(*, actor: Actor, user: User, password: str) -> User:
         raise ValidationError({"password": weak.messages}) from weak
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=actor, action="user.set_password", target=user)
+    audit_record(
+        actor=actor,
+        action="user.set_password",
+        target=user,
+        organisation_id=_organisation_id_of(user, actor),
+    )
     return user
 
 
@@ -148,6 +172,7 @@ def user_set_active(*, actor: Actor, user: User, is_active: bool) -> User:
         actor=actor,
         action="user.activate" if is_active else "user.deactivate",
         target=user,
+        organisation_id=_organisation_id_of(user, actor),
         changes={"is_active": {"before": not is_active, "after": is_active}},
     )
     return user
@@ -155,7 +180,12 @@ def user_set_active(*, actor: Actor, user: User, is_active: bool) -> User:
 
 @service
 def user_record_login(*, actor: Actor) -> None:
-    audit_record(actor=actor, action="user.login", target=actor.user)
+    audit_record(
+        actor=actor,
+        action="user.login",
+        target=actor.user,
+        organisation_id=_organisation_id_of(actor.user, actor),
+    )
 
 
 @service
@@ -228,6 +258,7 @@ def api_token_create(
         actor=actor,
         action="api_token.create",
         target=token,
+        organisation_id=_organisation_id_of(user, actor),
         changes={"user": {"before": None, "after": user.username}},
     )
     return token, secret
@@ -241,7 +272,12 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
         raise NothingChanged(token)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="api_token.revoke", target=token)
+    audit_record(
+        actor=actor,
+        action="api_token.revoke",
+        target=token,
+        organisation_id=_organisation_id_of(token.user, actor),
+    )
     return token
 
 
@@ -275,5 +311,11 @@ def user_update_preferences(*, actor: Actor, user: User, preferred_language: str
     if not changed:
         raise NothingChanged(user)
     user.save(update_fields=["preferred_language"])
-    audit_record(actor=actor, action="user.update", target=user, changes=changed)
+    audit_record(
+        actor=actor,
+        action="user.update",
+        target=user,
+        changes=changed,
+        organisation_id=_organisation_id_of(user, actor),
+    )
     return user

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from homeward.accounts import selectors, services
@@ -11,7 +11,7 @@ from homeward.accounts.roles import Capability
 from homeward.core.actors import actor_from_request
 from homeward.core.errors import HomewardError, ValidationError
 from homeward.core.scope import require
-from homeward.core.views_util import apply_errors
+from homeward.core.views_util import apply_errors, get_or_404
 
 
 class LoginView(auth_views.LoginView):
@@ -41,7 +41,7 @@ def my_account(request):
                 actor=actor, user=actor.user, name=token_form.cleaned_data["name"]
             )
     elif request.method == "POST" and request.POST.get("form") == "revoke":
-        token = get_object_or_404(ApiToken, pk=request.POST.get("token"), user=actor.user)
+        token = get_or_404(ApiToken.objects.filter(user=actor.user), pk=request.POST.get("token"))
         services.api_token_revoke(actor=actor, token=token)
         messages.success(request, _("The token was revoked."))
         return redirect("my-account")
@@ -134,9 +134,7 @@ def user_detail(request, username):
                     messages.success(request, _("The role was granted."))
                     return redirect("user", username=user.username)
             elif action == "revoke":
-                membership = get_object_or_404(
-                    Membership, pk=request.POST.get("membership"), user=user
-                )
+                membership = get_or_404(user.memberships.all(), pk=request.POST.get("membership"))
                 services.membership_revoke(actor=actor, membership=membership)
                 messages.success(request, _("The role was revoked."))
                 return redirect("user", username=user.username)
@@ -147,7 +145,7 @@ def user_detail(request, username):
             apply_errors(form, error)
         except HomewardError as error:
             messages.error(request, error.message)
-    memberships = user.memberships.filter(is_active=True).select_related("organisation")
+    memberships = selectors.memberships_visible(actor=actor, user=user)
     return render(
         request,
         "accounts/user_detail.html",

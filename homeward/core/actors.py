@@ -24,7 +24,9 @@ class Actor:
 
     @property
     def is_system(self) -> bool:
-        return self.user is None
+        """A command or a job, acting with nobody logged in. A visitor who is not logged in
+        has no user either, but comes through the web or the API and is no system."""
+        return self.user is None and self.via in {"cli", "task"}
 
     @property
     def label(self) -> str:

@@ -35,6 +35,8 @@ def _jsonable(value):
         return str(value)
     if isinstance(value, FieldFile):
         return value.name or None
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [_jsonable(item) for item in value]
     return value

@@ -7,6 +7,7 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Who"), required=False, max_length=150)
     target_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
     target_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    organisation = forms.SlugField(label=_("Organisation code"), required=False, max_length=40)
     date_from = forms.DateField(label=_("From"), required=False)
     date_to = forms.DateField(label=_("To"), required=False)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -42,7 +43,7 @@ GLOBAL = Scope(is_global=True, organisation_ids=frozenset(), project_ids=frozens
 
 def scope_for(actor, capability: Capability) -> Scope:
     if actor.user is None:
-        return GLOBAL
+        return GLOBAL if actor.is_system else EMPTY
     if not actor.user.is_active:
         return EMPTY
     if actor.user.is_superuser:
@@ -97,14 +98,17 @@ def scoped(queryset: QuerySet, actor, capability: Capability) -> QuerySet:
     return queryset.filter(condition)
 
 
-def get_scoped_or_404(queryset: QuerySet, actor, capability: Capability, **lookup):
+def get_or_404(queryset: QuerySet, **lookup):
+    """The one row ``lookup`` finds in ``queryset``, else 404. A malformed id (text where a
+    number or UUID is expected, a tampered form) is as unknown as a missing one."""
     try:
-        return scoped(queryset, actor, capability).get(**lookup)
-    except queryset.model.DoesNotExist as missing:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError) as missing:
         raise Http404 from missing
-    except (ValueError, TypeError) as malformed:
-        # A malformed id (text where a number or UUID is expected) is as unknown as a missing one.
-        raise Http404 from malformed
+
+
+def get_scoped_or_404(queryset: QuerySet, actor, capability: Capability, **lookup):
+    return get_or_404(scoped(queryset, actor, capability), **lookup)
 
 
 def require(actor, capability: Capability) -> None:

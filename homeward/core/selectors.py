@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 
 from homeward.accounts.roles import Capability
 from homeward.core.models import AuditEvent, Job
-from homeward.core.scope import get_scoped_or_404, scoped
+from homeward.core.scope import get_or_404, scoped
 
 
 def audit_events(*, actor, filters: dict | None = None) -> QuerySet[AuditEvent]:
@@ -33,18 +33,15 @@ def audit_events(*, actor, filters: dict | None = None) -> QuerySet[AuditEvent]:
 
 def job_list(*, actor) -> QuerySet[Job]:
     """A person's own jobs: they carry the parameters and files that person asked for."""
-    if actor.user is None or actor.user.is_superuser:
+    if actor.is_system or (actor.user is not None and actor.user.is_superuser):
         return Job.objects.all()
+    if actor.user is None:
+        return Job.objects.none()
     return Job.objects.filter(created_by=actor.user)
 
 
 def job_get(*, actor, job_id) -> Job:
-    from django.http import Http404
-
-    try:
-        return job_list(actor=actor).get(pk=job_id)
-    except (Job.DoesNotExist, ValueError) as missing:
-        raise Http404 from missing
+    return get_or_404(job_list(actor=actor), pk=job_id)
 
 
-__all__ = ["audit_events", "get_scoped_or_404", "job_get", "job_list"]
+__all__ = ["audit_events", "job_get", "job_list"]

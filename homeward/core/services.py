@@ -34,6 +34,7 @@ def service(func):
         actor = kwargs.get("actor")
         if not isinstance(actor, Actor):
             raise TypeError(f"{func.__name__}() needs actor=<Actor>, got {actor!r}")
+        outer = audit._audit_counter.get()
         counter = [0]
         token = audit._audit_counter.set(counter)
         try:
@@ -44,9 +45,12 @@ def service(func):
                     return unchanged.result
                 if counter[0] == 0:
                     raise UnauditedChange(f"{func.__name__}() changed state without an audit row")
-                return result
         finally:
             audit._audit_counter.reset(token)
+        # A service called by another audits for it too.
+        if outer is not None:
+            outer[0] += counter[0]
+        return result
 
     wrapper.is_service = True
     return wrapper

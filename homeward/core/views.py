@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from homeward.accounts.roles import Capability
 from homeward.core.audit import audit_read
@@ -14,7 +14,7 @@ from homeward.core.scope import require
 from homeward.core.selectors import audit_events, job_get, job_list
 
 
-@require_GET
+@require_safe
 def health(request):
     try:
         with connection.cursor() as cursor:

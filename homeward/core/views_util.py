@@ -1,4 +1,7 @@
 from homeward.core.errors import ValidationError
+from homeward.core.scope import get_or_404
+
+__all__ = ["apply_errors", "get_or_404"]
 
 
 def apply_errors(form, error: ValidationError) -> None:

@@ -5,11 +5,13 @@ must hold exactly what the .po files say, and no entry may be left untranslated 
 """
 
 import re
+import shutil
 from pathlib import Path
 
 import polib
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 
 from homeward.accounts import services as accounts_services
@@ -248,3 +250,24 @@ def test_api_errors_speak_the_requested_language(client, db):
     )
     assert response.status_code == 401
     assert response.json()["error"]["message"] == "Токен је неважећи, истекао или опозван."
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed")
+def test_every_string_marked_in_the_code_is_in_the_catalogues(tmp_path, settings, monkeypatch):
+    """A string marked for translation after the catalogues were made would show in English
+    to everybody: extract the strings afresh from a copy of the package and compare."""
+    package = LOCALE_DIR.parent
+    copy = tmp_path / "homeward"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("tests", "locale", "__pycache__"))
+    (copy / "locale").mkdir()
+    settings.LOCALE_PATHS = [copy / "locale"]
+    monkeypatch.chdir(copy)
+    call_command("makemessages", locale=["sq"], no_location=True, verbosity=0)
+    fresh = {entry.msgid for entry in polib.pofile(copy / "locale/sq/LC_MESSAGES/django.po")}
+    for language in CATALOGUES:
+        committed = {
+            entry.msgid
+            for entry in polib.pofile(LOCALE_DIR / language / "LC_MESSAGES/django.po")
+            if not entry.obsolete
+        }
+        assert fresh - committed == set(), f"{language} lacks these strings"

@@ -16,9 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, code, name, kind, **options):
         try:
-            organisation = organisation_create(actor=system_actor(), code=code, name=name,
-                                               kind=kind)
+            organisation = organisation_create(
+                actor=system_actor(), code=code, name=name, kind=kind
+            )
         except ValidationError as error:
             raise CommandError(describe(error)) from error
         self.stdout.write(f"Created {organisation.code}: {organisation.name}")
-

@@ -24,8 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--last-name", default="")
         parser.add_argument("--email", default="")
 
-    def handle(self, *args, username, organisation, role, first_name, last_name, email,
-               **options):
+    def handle(self, *args, username, organisation, role, first_name, last_name, email, **options):
         try:
             organisation = Organisation.objects.get(code=organisation)
         except Organisation.DoesNotExist as missing:

@@ -1,0 +1,156 @@
+"""Every page of ``homeward/urls.py`` renders for the roles that may see it and is a 404 for
+the others; templates are rendered strictly, so a misspelt variable fails the test."""
+
+import copy
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from homeward.accounts.roles import Capability, Role, capabilities_of
+from homeward.core.jobs import job_start
+
+pytestmark = pytest.mark.django_db
+
+
+class UndefinedVariable(str):
+    """``string_if_invalid`` that fails the test on the first variable that does not exist."""
+
+    def __contains__(self, key):
+        return key == "%s"
+
+    def __mod__(self, name):
+        raise AssertionError(f"The template uses an undefined variable: {name}")
+
+
+@pytest.fixture(autouse=True)
+def strict_templates(settings):
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["OPTIONS"]["string_if_invalid"] = UndefinedVariable("%s")
+    settings.TEMPLATES = templates
+
+
+# url name → (path, capability needed; None: every signed-in user). Paths of one person's
+# records use the placeholders filled in by ``world`` below.
+PAGES = {
+    "home": ("/", None),
+    "my-account": ("/accounts/me/", None),
+    "jobs": ("/jobs/", None),
+    "job": ("/jobs/{job}/", None),
+    "job-progress": ("/jobs/{job}/progress/", None),
+    "projects": ("/projects/", Capability.VIEW_PROJECTS),
+    "project": ("/projects/project-a/", Capability.VIEW_PROJECTS),
+    "organisations": ("/organisations/", Capability.MANAGE_USERS),
+    "organisation": ("/organisations/org-a/", Capability.MANAGE_USERS),
+    "users": ("/users/", Capability.MANAGE_USERS),
+    "user-new": ("/users/new/", Capability.MANAGE_USERS),
+    "user": ("/users/caseworker-a/", Capability.MANAGE_USERS),
+    "audit": ("/audit/", Capability.VIEW_AUDIT),
+}
+# Pages tested elsewhere or not rendered from a template: name → where.
+ELSEWHERE = {
+    "health": "test_views.py",
+    "login": "accounts/tests/test_login.py",
+    "logout": "accounts/tests/test_login.py",
+    "audit-export": "test_jobs.py, test_views.py",
+    "job-download": "test_jobs.py",
+    "set_language": "below",
+    "api-schema": "api/tests/test_schema.py",
+    "api-docs": "api/tests/test_schema.py",
+    "api-me": "api/tests/test_authentication.py",
+    # The router's endpoints: api/tests/test_api.py and test_scope.py.
+}
+
+
+def url_names(resolver=None) -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            names |= url_names(pattern)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(pattern.name)
+    return names
+
+
+def test_templates_are_rendered_strictly():
+    from django.template import engines
+
+    with pytest.raises(AssertionError, match="misspelt"):
+        engines["django"].from_string("{{ misspelt }}").render({})
+
+
+def test_every_page_is_covered():
+    api = {"api-root"} | {
+        f"{basename}-{kind}"
+        for basename in ("organisation", "project", "audit-event", "job")
+        for kind in ("list", "detail")
+    }
+    assert url_names() == set(PAGES) | set(ELSEWHERE) | api
+
+
+@pytest.fixture
+def user_in_role(make_user, org_a, project_a, case_worker_a):
+    def make(role):
+        return make_user(org_a, role)
+
+    return make
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_every_page_renders_for_the_roles_that_may_see_it(role, user_in_role, client_for):
+    from homeward.core.actors import Actor
+
+    user = user_in_role(role)
+    job = job_start(actor=Actor(user=user), kind="audit.export", params={}, organisation_id=None)
+    browser = client_for(user)
+    capabilities = capabilities_of(role)
+    for name, (path, capability) in PAGES.items():
+        response = browser.get(path.format(job=job.pk))
+        expected = 200 if capability is None or capability in capabilities else 404
+        assert response.status_code == expected, (role, name, response.status_code)
+
+
+def test_every_page_renders_for_the_superuser(client_for, superuser, project_a, case_worker_a):
+    from homeward.core.actors import Actor
+
+    job = job_start(
+        actor=Actor(user=superuser), kind="audit.export", params={}, organisation_id=None
+    )
+    browser = client_for(superuser)
+    for name, (path, _capability) in PAGES.items():
+        assert browser.get(path.format(job=job.pk)).status_code == 200, name
+
+
+def test_a_user_without_any_role_sees_the_overview_only(client_for, db):
+    from homeward.accounts.models import User
+
+    nobody = User.objects.create_user("nobody")
+    browser = client_for(nobody)
+    home = browser.get("/")
+    assert home.status_code == 200
+    assert [item["url"] for item in home.context["navigation"]] == ["/", "/jobs/"]
+    for path in ("/projects/", "/audit/", "/users/", "/organisations/"):
+        assert browser.get(path).status_code == 404
+
+
+def test_every_page_sends_an_anonymous_visitor_to_log_in(project_a):
+    browser = Client()
+    for name, (path, _capability) in PAGES.items():
+        response = browser.get(path.format(job="00000000-0000-0000-0000-000000000000"))
+        assert response.status_code == 302, name
+        assert response.url.startswith("/accounts/login/?next="), name
+
+
+def test_the_language_switch_redirects_back():
+    response = Client().post("/i18n/setlang/", {"language": "sq", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/"
+
+
+def test_the_login_page_renders_strictly():
+    assert Client().get("/accounts/login/").status_code == 200
+
+
+def test_the_not_found_page_renders_strictly(client_for, case_worker_a):
+    assert client_for(case_worker_a).get("/audit/").status_code == 404
+    assert Client().get("/no-such-page/").status_code == 404
