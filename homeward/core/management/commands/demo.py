@@ -1,3 +1,4 @@
+import signal
 import subprocess
 import sys
 
@@ -45,12 +46,14 @@ class Command(BaseCommand):
         from homeward.wsgi import application
 
         worker = subprocess.Popen([sys.executable, "-m", "homeward.cli", "worker"])
+        # Stopped by a service manager or `timeout`, stop the worker too, as with Ctrl+C.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         address = f"http://{'localhost' if host in {'127.0.0.1', '::1'} else host}:{port}/"
         self.stdout.write(self.style.SUCCESS(f"\nHomeward is running at {address}"))
         self.stdout.write("The background worker is running too. Press Ctrl+C to stop both.")
         try:
             serve(application, host=host, port=port, threads=8, _quiet=True)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, SystemExit):
             pass
         finally:
             worker.terminate()
