@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts_views.LogoutView.as_view(), name="logout"),
     path("accounts/me/", accounts_views.my_account, name="my-account"),
+    path("accounts/password/", accounts_views.password_change, name="password-change"),
     path("", core_views.home, name="home"),
     path("audit/", core_views.audit_list, name="audit"),
     path("audit/export/", core_views.audit_export, name="audit-export"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("users/<str:username>/", accounts_views.user_detail, name="user"),
     path("projects/", programmes_views.project_list, name="projects"),
     path("projects/<slug:code>/", programmes_views.project_detail, name="project"),
+    path("projects/<slug:code>/edit/", programmes_views.project_edit, name="project-edit"),
     path("api/v1/", include("homeward.api.urls")),
 ]
 

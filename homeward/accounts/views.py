@@ -1,6 +1,8 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -67,6 +69,25 @@ def my_account(request):
             "tokens": selectors.api_tokens_of(user=actor.user),
         },
     )
+
+
+@login_required
+def password_change(request):
+    """Change one's own password: the current one is asked for, the new one checked."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(
+                actor=request.actor, user=request.user, password=form.cleaned_data["new_password1"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            # Changing the password ends the user's other sessions, not this one.
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password was changed."))
+            return redirect("my-account")
+    return render(request, "accounts/password_change.html", {"form": form})
 
 
 @login_required

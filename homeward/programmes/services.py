@@ -13,9 +13,14 @@ from homeward.programmes.models import Project
 _FIELDS = ["code", "title", "lead_organisation", "start_date", "end_date"]
 
 
-def _require_manager(actor: Actor, organisation: Organisation) -> None:
+def can_manage_projects_of(actor: Actor, organisation: Organisation) -> bool:
+    """Projects are defined and changed by the lead organisation's managers."""
     scope = actor.scope(Capability.MANAGE_PROJECTS)
-    if not (scope.is_global or organisation.pk in scope.organisation_ids):
+    return scope.is_global or organisation.pk in scope.organisation_ids
+
+
+def _require_manager(actor: Actor, organisation: Organisation) -> None:
+    if not can_manage_projects_of(actor, organisation):
         raise Http404
 
 

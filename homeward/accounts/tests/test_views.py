@@ -159,3 +159,37 @@ def test_an_administrator_sees_only_the_roles_held_in_their_organisations(
         assert org_a.name in content or org_a.code in content
         assert org_b.name not in content
         assert org_b.code not in content
+
+
+def test_a_person_changes_their_password_and_stays_logged_in(client_for, manager_a):
+    from homeward.core.models import AuditEvent
+
+    browser = client_for(manager_a)
+    response = browser.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Kragujevac-2026-river",
+            "new_password2": "Kragujevac-2026-river",
+        },
+    )
+    assert response.status_code == 302
+    manager_a.refresh_from_db()
+    assert manager_a.check_password("Kragujevac-2026-river")
+    assert browser.get("/accounts/me/").status_code == 200
+    assert AuditEvent.objects.filter(action="user.set_password", target_id=str(manager_a.pk))
+
+
+def test_a_wrong_current_password_changes_nothing(client_for, manager_a):
+    response = client_for(manager_a).post(
+        "/accounts/password/",
+        {
+            "old_password": "wrong",
+            "new_password1": "Kragujevac-2026-river",
+            "new_password2": "Kragujevac-2026-river",
+        },
+    )
+    assert response.status_code == 200
+    assert "old_password" in response.context["form"].errors
+    manager_a.refresh_from_db()
+    assert manager_a.check_password(PASSWORD)

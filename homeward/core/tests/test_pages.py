@@ -35,11 +35,13 @@ def strict_templates(settings):
 PAGES = {
     "home": ("/", None),
     "my-account": ("/accounts/me/", None),
+    "password-change": ("/accounts/password/", None),
     "jobs": ("/jobs/", None),
     "job": ("/jobs/{job}/", None),
     "job-progress": ("/jobs/{job}/progress/", None),
     "projects": ("/projects/", Capability.VIEW_PROJECTS),
     "project": ("/projects/project-a/", Capability.VIEW_PROJECTS),
+    "project-edit": ("/projects/project-a/edit/", Capability.MANAGE_PROJECTS),
     "organisations": ("/organisations/", Capability.MANAGE_USERS),
     "organisation": ("/organisations/org-a/", Capability.MANAGE_USERS),
     "users": ("/users/", Capability.MANAGE_USERS),
