@@ -14,7 +14,7 @@ from homeward.accounts.models import ApiToken, Membership, Organisation, User
 from homeward.accounts.roles import Capability, Role
 from homeward.core.actors import Actor
 from homeward.core.audit import audit_record, diff, snapshot
-from homeward.core.concurrency import save_versioned
+from homeward.core.concurrency import update_versioned
 from homeward.core.errors import ValidationError
 from homeward.core.services import NothingChanged, service
 
@@ -82,19 +82,14 @@ def organisation_update(
     *, actor: Actor, organisation: Organisation, expected_version: int | None, **changes
 ) -> Organisation:
     _require_admin_of(actor, organisation)
-    editable = {"name", "kind", "is_active"}
-    unknown = set(changes) - editable
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
-    before = snapshot(organisation, editable)
-    for name, value in changes.items():
-        setattr(organisation, name, value)
-    organisation.full_clean(exclude=["code"])
-    changed = diff(before, snapshot(organisation, editable))
-    if not changed:
-        raise NothingChanged(organisation)
-    save_versioned(organisation, expected_version=expected_version, fields=list(changed))
-    audit_record(actor=actor, action="organisation.update", target=organisation, changes=changed)
+    update_versioned(
+        actor=actor,
+        instance=organisation,
+        action="organisation.update",
+        changes=changes,
+        editable={"name", "kind", "is_active"},
+        expected_version=expected_version,
+    )
     return organisation
 
 

@@ -39,3 +39,37 @@ def _conflict_details(current, attempted: dict, expected_version) -> dict:
         "current_version": current.version,
         "current_values": {name: str(getattr(current, name)) for name in attempted},
     }
+
+
+def update_versioned(
+    *,
+    actor,
+    instance,
+    action: str,
+    changes: dict,
+    editable: set[str],
+    expected_version: int | None,
+) -> dict:
+    """The body of every ``<noun>_update`` service of a ``Versioned`` record: refuse fields
+    that may not change, validate, write only what changed if nobody saved in between, and
+    audit it. Returns the changes; raises ``NothingChanged`` when there are none."""
+    from django.utils.translation import gettext as _
+
+    from homeward.core.audit import audit_record, diff, snapshot
+    from homeward.core.errors import ValidationError
+    from homeward.core.services import NothingChanged
+
+    unknown = set(changes) - editable
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
+    before = snapshot(instance, editable)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    fixed = [field.name for field in instance._meta.fields if field.name not in editable]
+    instance.full_clean(exclude=fixed, validate_unique=False)
+    changed = diff(before, snapshot(instance, editable))
+    if not changed:
+        raise NothingChanged(instance)
+    save_versioned(instance, expected_version=expected_version, fields=list(changed))
+    audit_record(actor=actor, action=action, target=instance, changes=changed)
+    return changed

@@ -5,9 +5,9 @@ from homeward.accounts.models import Organisation
 from homeward.accounts.roles import Capability
 from homeward.core.actors import Actor
 from homeward.core.audit import audit_record, diff, snapshot
-from homeward.core.concurrency import save_versioned
+from homeward.core.concurrency import update_versioned
 from homeward.core.errors import ValidationError
-from homeward.core.services import NothingChanged, service
+from homeward.core.services import service
 from homeward.programmes.models import Project
 
 _FIELDS = ["code", "title", "lead_organisation", "start_date", "end_date"]
@@ -62,17 +62,12 @@ def project_update(
     *, actor: Actor, project: Project, expected_version: int | None, **changes
 ) -> Project:
     _require_manager(actor, project.lead_organisation)
-    editable = {"title", "start_date", "end_date"}
-    unknown = set(changes) - editable
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
-    before = snapshot(project, editable)
-    for name, value in changes.items():
-        setattr(project, name, value)
-    project.full_clean(exclude=["code"], validate_unique=False)
-    changed = diff(before, snapshot(project, editable))
-    if not changed:
-        raise NothingChanged(project)
-    save_versioned(project, expected_version=expected_version, fields=list(changed))
-    audit_record(actor=actor, action="project.update", target=project, changes=changed)
+    update_versioned(
+        actor=actor,
+        instance=project,
+        action="project.update",
+        changes=changes,
+        editable={"title", "start_date", "end_date"},
+        expected_version=expected_version,
+    )
     return project
