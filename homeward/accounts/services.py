@@ -184,6 +184,21 @@ def user_record_login(*, actor: Actor) -> None:
 
 
 @service
+def user_record_failed_login(*, actor: Actor, username: str) -> None:
+    """A wrong password is recorded against the account it was tried on, where the account's
+    administrators and data protection officer see it; an unknown username against none."""
+    user = User.objects.filter(username__iexact=username).first() if username else None
+    audit_record(
+        actor=actor,
+        action="user.login_failed",
+        target_type="accounts.user",
+        target_id=user.pk if user else None,
+        target_label=username[:150],
+        organisation_id=_organisation_id_of(user, actor) if user else None,
+    )
+
+
+@service
 def membership_grant(
     *, actor: Actor, user: User, organisation: Organisation, role: str, projects=()
 ) -> Membership:

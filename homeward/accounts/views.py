@@ -25,6 +25,14 @@ class LoginView(auth_views.LoginView):
         services.user_record_login(actor=actor_from_request(self.request))
         return response
 
+    def form_invalid(self, form):
+        username = form.data.get("username", "")
+        if username and form.data.get("password"):
+            services.user_record_failed_login(
+                actor=actor_from_request(self.request), username=username
+            )
+        return super().form_invalid(form)
+
 
 class LogoutView(auth_views.LogoutView):
     pass

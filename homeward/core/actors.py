@@ -30,7 +30,9 @@ class Actor:
 
     @property
     def label(self) -> str:
-        return self.user.get_username() if self.user else "system"
+        if self.user is not None:
+            return self.user.get_username()
+        return "system" if self.is_system else "anonymous"
 
     @cached_property
     def memberships(self):

@@ -153,3 +153,21 @@ def test_a_weak_password_is_refused(system, org_a):
         )
     assert "password" in refused.value.message_dict
     assert not User.objects.filter(username="weak").exists()
+
+
+def test_a_wrong_password_is_audited_against_the_account_for_its_administrators(manager_a, admin_a):
+    log_in(manager_a.username, "not-the-password", address="192.0.2.77")
+    failed = AuditEvent.objects.get(action="user.login_failed")
+    assert failed.target_id == str(manager_a.pk)
+    assert failed.actor is None
+    assert failed.actor_label == "anonymous"
+    assert failed.ip_address == "192.0.2.77"
+    assert failed.organisation_id == manager_a.memberships.get().organisation_id
+
+
+def test_a_wrong_password_for_an_unknown_username_is_audited_against_nobody(db):
+    log_in("nobody-is-called-this", "whatever")
+    failed = AuditEvent.objects.get(action="user.login_failed")
+    assert failed.target_id == ""
+    assert failed.target_label == "nobody-is-called-this"
+    assert failed.organisation_id is None
