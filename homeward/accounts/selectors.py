@@ -39,6 +39,19 @@ def user_get(*, actor, username: str) -> User:
     return get_or_404(user_list(actor=actor), username=username)
 
 
+def organisation_members(*, actor, organisation: Organisation):
+    """The active roles held in an organisation the actor administers."""
+    return (
+        scoped(
+            Membership.objects.filter(organisation=organisation, is_active=True),
+            actor,
+            Capability.MANAGE_USERS,
+        )
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
 def memberships_visible(*, actor, user):
     """The user's active roles in the organisations the actor administers."""
     return scoped(

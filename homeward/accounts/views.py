@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from homeward.accounts import selectors, services
 from homeward.accounts.forms import ApiTokenForm, MembershipForm, PreferencesForm, UserCreateForm
-from homeward.accounts.models import ApiToken, Membership
+from homeward.accounts.models import ApiToken
 from homeward.accounts.roles import Capability
 from homeward.core.actors import actor_from_request
 from homeward.core.errors import HomewardError, ValidationError
@@ -108,11 +108,7 @@ def organisation_list(request):
 @login_required
 def organisation_detail(request, code):
     organisation = selectors.organisation_get(actor=request.actor, code=code)
-    members = (
-        Membership.objects.filter(organisation=organisation, is_active=True)
-        .select_related("user")
-        .order_by("user__username")
-    )
+    members = selectors.organisation_members(actor=request.actor, organisation=organisation)
     return render(
         request,
         "accounts/organisation_detail.html",
@@ -163,7 +159,10 @@ def user_detail(request, username):
                     messages.success(request, _("The role was granted."))
                     return redirect("user", username=user.username)
             elif action == "revoke":
-                membership = get_or_404(user.memberships.all(), pk=request.POST.get("membership"))
+                membership = get_or_404(
+                    selectors.memberships_visible(actor=actor, user=user),
+                    pk=request.POST.get("membership"),
+                )
                 services.membership_revoke(actor=actor, membership=membership)
                 messages.success(request, _("The role was revoked."))
                 return redirect("user", username=user.username)
