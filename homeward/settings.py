@@ -55,7 +55,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "homeward.core",
     "homeward.accounts",
+    "homeward.geo",
     "homeward.programmes",
+    "homeward.registry",
     "homeward.api",
 ]
 
