@@ -3,6 +3,7 @@ from django.urls import include, path
 from homeward.accounts import views as accounts_views
 from homeward.core import views as core_views
 from homeward.programmes import views as programmes_views
+from homeward.registry import views as registry_views
 
 urlpatterns = [
     path("health/", core_views.health, name="health"),
@@ -26,6 +27,45 @@ urlpatterns = [
     path("projects/", programmes_views.project_list, name="projects"),
     path("projects/<slug:code>/", programmes_views.project_detail, name="project"),
     path("projects/<slug:code>/edit/", programmes_views.project_edit, name="project-edit"),
+    path("registry/", registry_views.registry_search, name="registry"),
+    path("registry/register/", registry_views.household_register_view, name="household-register"),
+    path("registry/check-jmbg/", registry_views.national_id_check, name="national-id-check"),
+    path("registry/households/<str:number>/", registry_views.household_detail, name="household"),
+    path(
+        "registry/households/<str:number>/edit/",
+        registry_views.household_edit,
+        name="household-edit",
+    ),
+    path(
+        "registry/households/<str:number>/add-member/",
+        registry_views.person_add_view,
+        name="person-add",
+    ),
+    path(
+        "registry/households/<str:number>/split/",
+        registry_views.household_split_view,
+        name="household-split",
+    ),
+    path(
+        "registry/households/<str:number>/head/",
+        registry_views.household_change_head_view,
+        name="household-change-head",
+    ),
+    path("registry/people/<int:pk>/edit/", registry_views.person_edit, name="person-edit"),
+    path("registry/people/<int:pk>/move/", registry_views.person_move_view, name="person-move"),
+    path(
+        "registry/people/<int:pk>/documents/",
+        registry_views.person_documents,
+        name="person-documents",
+    ),
+    path(
+        "registry/people/<int:pk>/consents/", registry_views.person_consent, name="person-consent"
+    ),
+    path(
+        "registry/people/<int:pk>/consents/<int:consent_id>/withdraw/",
+        registry_views.consent_withdraw_view,
+        name="consent-withdraw",
+    ),
     path("api/v1/", include("homeward.api.urls")),
 ]
 

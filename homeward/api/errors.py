@@ -25,6 +25,23 @@ def _error(status_code, code, message, fields=None, details=None):
     return Response({"error": body}, status=status_code)
 
 
+def _flatten(detail, prefix: str = "") -> dict:
+    """Nested errors (a household's members) as ``{"members.1.national_id": [...]}``: the same
+    names the services use, so a client reads every validation error the same way."""
+    fields: dict = {}
+    for key, value in detail.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            fields.update(_flatten(value, f"{name}."))
+        elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
+            for index, item in enumerate(value):
+                if isinstance(item, dict) and item:
+                    fields.update(_flatten(item, f"{name}.{index}."))
+        else:
+            fields[name] = value
+    return fields
+
+
 def exception_handler(exc, context):
     if isinstance(exc, HomewardError):
         return _error(exc.status, exc.code, exc.message, details=exc.details)
@@ -41,7 +58,11 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        detail = (
+            _flatten(exc.detail)
+            if isinstance(exc.detail, dict)
+            else {"non_field_errors": exc.detail}
+        )
         return _error(
             status.HTTP_400_BAD_REQUEST,
             "invalid",

@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from homeward.api import views
+from homeward.geo.api import AreaViewSet
+from homeward.registry.api import HouseholdViewSet, PersonViewSet
 
 # Swagger UI sets inline styles on its elements; its page alone may have them.
 _docs_csp = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
@@ -15,6 +17,9 @@ router.register("organisations", views.OrganisationViewSet, basename="organisati
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("audit-events", views.AuditEventViewSet, basename="audit-event")
 router.register("jobs", views.JobViewSet, basename="job")
+router.register("areas", AreaViewSet, basename="area")
+router.register("households", HouseholdViewSet, basename="household")
+router.register("people", PersonViewSet, basename="person")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

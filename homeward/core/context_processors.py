@@ -6,6 +6,7 @@ from homeward.accounts.roles import Capability
 # (url name, label, capability needed; None: every signed-in user)
 NAVIGATION = [
     ("home", _("Overview"), None),
+    ("registry", _("Registry"), Capability.VIEW_PERSONAL_DATA),
     ("projects", _("Projects"), Capability.VIEW_PROJECTS),
     ("organisations", _("Organisations"), Capability.MANAGE_USERS),
     ("users", _("Users"), Capability.MANAGE_USERS),

@@ -1,0 +1,249 @@
+"""Reading the registry: the one search box, the filters, and single records — always scoped.
+
+The search box takes whatever a case worker types: a JMBG, a phone number, a household number,
+or any part of a name in any script or spelling, with one typo tolerated. A name is matched
+word by word: each word of the query must match a word of the person's first, father's or last
+name, exactly (after folding), as the beginning of the word, or one typo away. The typo match
+is an indexed lookup in the dictionary of name words and their one-deletion variants
+(``NameTokenVariant``), so it costs the same on SQLite and PostgreSQL as an exact match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from homeward.accounts.roles import Capability
+from homeward.core.names import deletion_variants, name_tokens
+from homeward.core.scope import get_scoped_or_404, scoped
+from homeward.registry.models import (
+    Household,
+    IdentityDocument,
+    NameTokenVariant,
+    Person,
+    PersonNameToken,
+    Vulnerability,
+)
+from homeward.registry.validation import normalise_phone
+
+# Words shorter than these are matched exactly only: a typo in "Ana" is another name.
+PREFIX_FROM = 3
+TYPO_FROM = 4
+
+_HOUSEHOLD_NUMBER = re.compile(r"^[Hh]\s*-?\s*(\d{1,9})$")
+_DIGITS_ONLY = re.compile(r"^[\d\s+()/.\-]+$")
+
+PERSON_ORDERINGS = {
+    "name": ["last_key", "first_key", "id"],
+    "-name": ["-last_key", "-first_key", "-id"],
+    "born": ["date_of_birth", "id"],
+    "-born": ["-date_of_birth", "-id"],
+    "household": ["household__number", "id"],
+    "-household": ["-household__number", "-id"],
+    "registered": ["household__registered_on", "id"],
+    "-registered": ["-household__registered_on", "-id"],
+}
+HOUSEHOLD_ORDERINGS = {
+    "number": ["number"],
+    "-number": ["-number"],
+    "registered": ["registered_on", "number"],
+    "-registered": ["-registered_on", "-number"],
+    "size": ["size", "number"],
+    "-size": ["-size", "number"],
+}
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the text in the search box asks for."""
+
+    national_id: str = ""
+    phone: str = ""
+    household_number: str = ""
+    words: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.national_id or self.phone or self.household_number or self.words)
+
+
+def parse_query(text: str) -> Query:
+    text = (text or "").strip()
+    if not text:
+        return Query()
+    if match := _HOUSEHOLD_NUMBER.match(text):
+        return Query(household_number=f"H-{int(match.group(1)):06d}")
+    if _DIGITS_ONLY.match(text):
+        digits = re.sub(r"\D", "", text)
+        if len(digits) == 13 and not text.strip().startswith("+"):
+            return Query(national_id=digits)
+        if len(digits) >= 6:
+            return Query(phone=normalise_phone(text))
+        return Query(household_number=f"H-{int(digits):06d}") if digits else Query()
+    return Query(words=name_tokens(text))
+
+
+def _word_condition(word: str) -> Q:
+    """People with a name word equal to ``word``, beginning with it, or one typo from it."""
+    variants = deletion_variants(word) if len(word) >= TYPO_FROM else {word}
+    dictionary = Q(variant__in=sorted(variants))
+    if len(word) >= PREFIX_FROM:
+        if connection.vendor == "postgresql":
+            # LIKE 'abc%' uses the varchar_pattern_ops index whatever the database's collation.
+            prefix = Q(variant__startswith=word)
+        else:
+            # SQLite compares bytes: a range is the indexed form of "starts with".
+            prefix = Q(variant__gte=word, variant__lt=word[:-1] + chr(ord(word[-1]) + 1))
+        dictionary |= prefix & Q(variant=F("token"))
+    words = NameTokenVariant.objects.filter(dictionary).values("token")
+    return Q(pk__in=PersonNameToken.objects.filter(token__in=words).values("person_id"))
+
+
+def _vulnerability_condition(vulnerability: str, prefix: str = "") -> Q:
+    column = "has_disability" if vulnerability == Vulnerability.DISABILITY else vulnerability
+    return Q(**{f"{prefix}{column}": True})
+
+
+def person_search(
+    *,
+    actor,
+    query: str = "",
+    municipality=None,
+    displacement_status: str = "",
+    project=None,
+    vulnerability: str = "",
+    ordering: str = "name",
+) -> QuerySet[Person]:
+    """The people ``actor`` may see that match the search box and the filters."""
+    people = scoped(Person.objects.all(), actor, Capability.VIEW_PERSONAL_DATA)
+    terms = parse_query(query)
+    if terms.national_id:
+        people = people.filter(national_id=terms.national_id)
+    elif terms.phone:
+        people = people.filter(Q(phone_key=terms.phone) | Q(household__phone_key=terms.phone))
+    elif terms.household_number:
+        people = people.filter(household__number=terms.household_number)
+    for word in terms.words:
+        people = people.filter(_word_condition(word))
+    if municipality is not None:
+        people = people.filter(household__current_municipality=municipality)
+    if displacement_status:
+        people = people.filter(displacement_status=displacement_status)
+    if project is not None:
+        people = people.filter(household__project=project)
+    if vulnerability in Vulnerability.values:
+        people = people.filter(_vulnerability_condition(vulnerability))
+    order = PERSON_ORDERINGS.get(ordering, PERSON_ORDERINGS["name"])
+    return people.select_related("household", "household__current_municipality").order_by(*order)
+
+
+def household_search(
+    *,
+    actor,
+    query: str = "",
+    municipality=None,
+    displacement_status: str = "",
+    project=None,
+    vulnerability: str = "",
+    ordering: str = "number",
+) -> QuerySet[Household]:
+    """Households ``actor`` may see with a member that matches, or whose number or phone does."""
+    households = scoped(Household.objects.all(), actor, Capability.VIEW_PERSONAL_DATA)
+    terms = parse_query(query)
+    member_filters = displacement_status or vulnerability in Vulnerability.values
+    if terms.household_number:
+        households = households.filter(number=terms.household_number)
+    elif terms.phone:
+        households = households.filter(
+            Q(phone_key=terms.phone)
+            | Q(pk__in=Person.objects.filter(phone_key=terms.phone).values("household_id"))
+        )
+    if terms.national_id or terms.words or member_filters:
+        members = Person.objects.all()
+        if terms.national_id:
+            members = members.filter(national_id=terms.national_id)
+        for word in terms.words:
+            members = members.filter(_word_condition(word))
+        if displacement_status:
+            members = members.filter(displacement_status=displacement_status)
+        if vulnerability in Vulnerability.values:
+            members = members.filter(_vulnerability_condition(vulnerability))
+        households = households.filter(pk__in=members.values("household_id"))
+    if municipality is not None:
+        households = households.filter(current_municipality=municipality)
+    if project is not None:
+        households = households.filter(project=project)
+    order = HOUSEHOLD_ORDERINGS.get(ordering, HOUSEHOLD_ORDERINGS["number"])
+    return (
+        households.select_related("current_municipality", "organisation", "project")
+        .annotate(size=Count("members"))
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=Person.objects.filter(relationship_to_head="head"),
+                to_attr="heads",
+            )
+        )
+        .order_by(*order)
+    )
+
+
+def household_get(*, actor, number: str) -> Household:
+    return get_scoped_or_404(
+        Household.objects.select_related(
+            "organisation",
+            "project",
+            "current_municipality",
+            "origin_municipality",
+            "registered_by",
+            "split_from",
+        ),
+        actor,
+        Capability.VIEW_PERSONAL_DATA,
+        number=number,
+    )
+
+
+def household_members(household: Household) -> list[Person]:
+    """The members, head first, then by age."""
+    members = list(
+        household.members.prefetch_related(
+            Prefetch("documents", queryset=IdentityDocument.objects.order_by("kind")),
+            "consents__taken_by",
+        )
+    )
+    members.sort(
+        key=lambda person: (
+            person.relationship_to_head != "head",
+            person.date_of_birth is None,
+            person.date_of_birth,
+        )
+    )
+    return members
+
+
+def person_get(*, actor, pk) -> Person:
+    return get_scoped_or_404(
+        Person.objects.select_related("household", "household__organisation"),
+        actor,
+        Capability.VIEW_PERSONAL_DATA,
+        pk=pk,
+    )
+
+
+def household_history(*, actor, household: Household):
+    """Every recorded change of the household and of its present members, newest first."""
+    from homeward.core.models import AuditEvent
+
+    member_ids = [str(pk) for pk in household.members.values_list("pk", flat=True)]
+    return (
+        AuditEvent.objects.filter(
+            Q(target_type="registry.household", target_id=str(household.pk))
+            | Q(target_type="registry.person", target_id__in=member_ids)
+        )
+        .exclude(action__endswith=".read")
+        .select_related("actor")
+    )
