@@ -75,17 +75,11 @@ class BirthField(forms.CharField):
             ) from None
 
 
-def municipality_field(*, required: bool, label) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
-        queryset=Area.objects.filter(kind__in=MUNICIPALITY_KINDS, is_active=True)
-        .select_related("parent")
-        .order_by("name_sr_latn"),
-        required=required,
-        label=label,
-    )
-
-
 class MunicipalityChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", "—")
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, area):
         return area.full_name
 
@@ -119,7 +113,7 @@ class RegistrySearchForm(forms.Form):
         required=False,
     )
     project = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("Project"), to_field_name="code"
+        queryset=None, required=False, label=_("Project"), to_field_name="code", empty_label="—"
     )
     vulnerability = forms.ChoiceField(
         label=_("Vulnerability"), choices=[("", "—"), *Vulnerability.choices], required=False
@@ -186,7 +180,7 @@ class RegistrationForm(HouseholdForm):
         queryset=None, label=_("Registered by"), to_field_name="code"
     )
     project = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("Project"), to_field_name="code"
+        queryset=None, required=False, label=_("Project"), to_field_name="code", empty_label="—"
     )
     consent_purposes = forms.MultipleChoiceField(
         label=_("Consent given by the head of household for"),
@@ -217,6 +211,21 @@ class RegistrationForm(HouseholdForm):
 
 
 class PersonForm(forms.Form):
+    # Shown first; the vulnerability and functioning questions follow, folded away.
+    MAIN_FIELDS = (
+        "relationship_to_head",
+        "first_name",
+        "father_name",
+        "last_name",
+        "sex",
+        "date_of_birth",
+        "national_id",
+        "phone",
+        "displacement_status",
+    )
+    FLAG_FIELDS = ("chronic_illness", "single_parent", "older_person_alone", "unaccompanied_child")
+    WG_FIELDS = tuple(name for name, _label in WASHINGTON_GROUP_DOMAINS)
+
     relationship_to_head = forms.ChoiceField(
         label=_("Relationship to the head"), choices=[("", "—"), *Relationship.choices]
     )

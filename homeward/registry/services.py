@@ -75,7 +75,15 @@ PERSON_FIELDS = [
     "older_person_alone",
     "unaccompanied_child",
 ]
-_PERSON_AUDITED = [*PERSON_FIELDS, "household"]
+
+
+def _created(record, fields) -> dict:
+    """The audit changes of a new record: what was filled in (an unticked box is no news)."""
+    return {
+        name: change
+        for name, change in diff({}, snapshot(record, fields)).items()
+        if change["after"] is not False
+    }
 
 
 class PossibleDuplicates(HomewardError):
@@ -353,7 +361,7 @@ def household_register(
         actor=actor,
         action="household.register",
         target=record,
-        changes=diff({}, snapshot(record, ["organisation", "project", *HOUSEHOLD_FIELDS])),
+        changes=_created(record, ["organisation", "project", *HOUSEHOLD_FIELDS]),
     )
     people = []
     for index, member in enumerate(members):
@@ -363,7 +371,7 @@ def household_register(
         person.save()
         _index_names(person, replace=False)
         people.append(person)
-        changes = diff({}, snapshot(person, _PERSON_AUDITED))
+        changes = _created(person, PERSON_FIELDS)
         if index in matches:
             _acknowledge(actor, person, matches[index], reason)
             changes["duplicate_reason"] = {"before": None, "after": reason}
@@ -448,7 +456,7 @@ def person_add(
     record.full_clean()
     record.save()
     _index_names(record, replace=False)
-    changes = diff({}, snapshot(record, _PERSON_AUDITED))
+    changes = _created(record, PERSON_FIELDS)
     if candidates:
         _acknowledge(actor, record, candidates, reason)
         changes["duplicate_reason"] = {"before": None, "after": reason}
@@ -692,7 +700,7 @@ def household_split(
         target=new,
         changes={
             "split_from": {"before": None, "after": household.number},
-            **diff({}, snapshot(new, HOUSEHOLD_FIELDS)),
+            **_created(new, HOUSEHOLD_FIELDS),
         },
     )
     for person in sorted(people, key=lambda p: p.pk != new_head.pk):

@@ -32,6 +32,7 @@ from homeward.registry.forms import (
     RegistrySearchForm,
     SplitForm,
 )
+from homeward.registry.history import readable
 from homeward.registry.jmbg import InvalidJmbg, normalise_jmbg, parse_jmbg
 from homeward.registry.models import Sex
 from homeward.registry.services import (
@@ -191,7 +192,11 @@ def household_detail(request, number):
         {
             "household": household,
             "members": members,
-            "history": selectors.household_history(actor=actor, household=household)[:100],
+            "documents": [(p, d) for p in members for d in p.documents.all()],
+            "consents": [(p, c) for p in members for c in p.consents.all()],
+            "history": readable(
+                selectors.household_history(actor=actor, household=household)[:100]
+            ),
             "can_edit": _may_edit(actor, household),
             "split_into": household.split_into.all(),
         },
