@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The six Washington Group questions share one answer scale.
+    "ENUM_NAME_OVERRIDES": {"DifficultyEnum": "homeward.registry.models.Difficulty"},
 }
 
 LOGGING = {

@@ -7,7 +7,7 @@ refuses exactly what the web pages refuse, naming the same fields.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -45,6 +45,13 @@ from homeward.registry.services import (
 )
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "Code (RS-00-zvezdara, XK-gjilan) or any spelling of the name.",
+        "example": "XK-gjilan",
+    }
+)
 class MunicipalityField(serializers.Field):
     """A municipality by its code or by any of its names, in any script: "RS-00-zvezdara",
     "Gjilan", "Гњилане". Answered with the code."""
@@ -68,6 +75,14 @@ class MunicipalityField(serializers.Field):
             raise serializers.ValidationError(str(error.message)) from None
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "YYYY-MM-DD, or only the year (stored as estimated).",
+        "example": "1985-03-12",
+        "nullable": True,
+    }
+)
 class BirthDateField(serializers.Field):
     """A date (YYYY-MM-DD, or DD.MM.YYYY) or only a year: "1985" is stored as estimated."""
 
@@ -165,7 +180,20 @@ def person_data(validated: dict) -> dict:
     return data
 
 
-class PersonUpdateSerializer(PersonInputSerializer):
+class _VersionRequired:
+    """A partial update sends only what changes, but always the version it read: DRF's
+    ``partial`` would let the version be left out too, and the change would overwrite."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("version") is None:
+            raise serializers.ValidationError(
+                {"version": [self.fields["version"].error_messages["required"]]}
+            )
+        return attrs
+
+
+class PersonUpdateSerializer(_VersionRequired, PersonInputSerializer):
     version = serializers.IntegerField(
         help_text="The version you read; a save over somebody else's newer one answers 409."
     )
@@ -237,7 +265,7 @@ class HouseholdRegisterSerializer(HouseholdFieldsSerializer):
     )
 
 
-class HouseholdUpdateSerializer(HouseholdFieldsSerializer):
+class HouseholdUpdateSerializer(_VersionRequired, HouseholdFieldsSerializer):
     version = serializers.IntegerField(
         help_text="The version you read; a save over somebody else's newer one answers 409."
     )

@@ -199,7 +199,7 @@ def test_the_navigation_shows_what_the_role_may_use(client_for, case_worker_a, a
     def links(user):
         return {item["url"] for item in client_for(user).get("/").context["navigation"]}
 
-    assert links(case_worker_a) == {"/", "/projects/", "/jobs/"}
+    assert links(case_worker_a) == {"/", "/registry/", "/projects/", "/jobs/"}
     assert links(admin_a) == {"/", "/projects/", "/organisations/", "/users/", "/audit/", "/jobs/"}
 
 
