@@ -22,8 +22,12 @@ from homeward.accounts.services import (
     user_create,
 )
 from homeward.core.actors import Actor, system_actor
+from homeward.geo.models import Area
 from homeward.programmes.models import Project
 from homeward.programmes.services import project_create
+from homeward.registry.jmbg import make_jmbg
+from homeward.registry.models import Household
+from homeward.registry.services import household_register
 
 PASSWORD = "Kosovo-Polje-2026!"  # noqa: S105 - the test users' password
 
@@ -211,3 +215,47 @@ def api_client_for(token_for) -> Callable[[User], APIClient]:
 def api_client(api_client_for, manager_a) -> APIClient:
     """A's project manager on the API."""
     return api_client_for(manager_a)
+
+
+# The people of ``household_a``: what the tests type in to find them again.
+HEAD_A = {
+    "relationship_to_head": "head",
+    "first_name": "Dragan",
+    "father_name": "Milan",
+    "last_name": "Petrović",
+    "sex": "male",
+    "date_of_birth": date(1970, 5, 12),
+    "national_id": make_jmbg(date(1970, 5, 12), region_code=91, sex="male", serial=123),
+    "phone": "064 123 4567",
+    "displacement_status": "idp",
+}
+CHILD_A = {
+    "relationship_to_head": "child",
+    "first_name": "Milica",
+    "last_name": "Petrović",
+    "sex": "female",
+    "date_of_birth": date(2005, 3, 1),
+    "national_id": make_jmbg(date(2005, 3, 1), region_code=71, sex="female", serial=45),
+    "displacement_status": "idp",
+    "chronic_illness": True,
+}
+
+
+@pytest.fixture
+def household_a(case_worker_a, org_a, project_a) -> Household:
+    """A displaced family registered by A's case worker in project A: the head (Dragan Petrović,
+    from Gjilan, living in a collective centre in Zvezdara) and his daughter Milica."""
+    return household_register(
+        actor=Actor(user=case_worker_a),
+        organisation=org_a,
+        project=project_a,
+        household={
+            "current_municipality": Area.objects.get(code="RS-00-zvezdara"),
+            "current_settlement": "Mirijevo",
+            "accommodation": "collective_centre",
+            "origin_municipality": Area.objects.get(code="XK-gjilan"),
+            "origin_settlement": "Šilovo",
+            "return_intention": "undecided",
+        },
+        members=[dict(HEAD_A), dict(CHILD_A)],
+    )

@@ -125,7 +125,7 @@ def readable(events) -> list[Entry]:
             field = _field_of(model, name)
             changes.append(
                 Change(
-                    label=_label(model, name, field),
+                    label=_label(model, name, _field(model, name)),
                     before=_format(change.get("before"), field, areas),
                     after=_format(change.get("after"), field, areas),
                 )

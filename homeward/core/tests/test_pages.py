@@ -2,6 +2,7 @@
 the others; templates are rendered strictly, so a misspelt variable fails the test."""
 
 import copy
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -48,6 +49,33 @@ PAGES = {
     "user-new": ("/users/new/", Capability.MANAGE_USERS),
     "user": ("/users/caseworker-a/", Capability.MANAGE_USERS),
     "audit": ("/audit/", Capability.VIEW_AUDIT),
+    "registry": ("/registry/", Capability.VIEW_PERSONAL_DATA),
+    "household-register": ("/registry/register/", Capability.EDIT_REGISTRY),
+    "national-id-check": (
+        "/registry/check-jmbg/?national_id={national_id}",
+        Capability.EDIT_REGISTRY,
+    ),
+    "household": ("/registry/households/{household}/", Capability.VIEW_PERSONAL_DATA),
+    "household-edit": ("/registry/households/{household}/edit/", Capability.EDIT_REGISTRY),
+    "person-add": ("/registry/households/{household}/add-member/", Capability.EDIT_REGISTRY),
+    "household-split": ("/registry/households/{household}/split/", Capability.EDIT_REGISTRY),
+    "household-change-head": (
+        "/registry/households/{household}/head/",
+        Capability.EDIT_REGISTRY,
+    ),
+    "person-edit": ("/registry/people/{person}/edit/", Capability.EDIT_REGISTRY),
+    "person-move": ("/registry/people/{person}/move/", Capability.EDIT_REGISTRY),
+    "person-documents": ("/registry/people/{person}/documents/", Capability.EDIT_REGISTRY),
+}
+# The API's endpoints that answer a GET, with the same placeholders: 404 for those who may
+# not see them, exactly like the pages.
+API_ENDPOINTS = {
+    "area-list": ("/api/v1/areas/", None),
+    "area-detail": ("/api/v1/areas/XK-gjilan/", None),
+    "household-list": ("/api/v1/households/", Capability.VIEW_PERSONAL_DATA),
+    "household-detail": ("/api/v1/households/{household}/", Capability.VIEW_PERSONAL_DATA),
+    "person-list": ("/api/v1/people/", Capability.VIEW_PERSONAL_DATA),
+    "person-detail": ("/api/v1/people/{person}/", Capability.VIEW_PERSONAL_DATA),
 }
 # Pages tested elsewhere or not rendered from a template: name → where.
 ELSEWHERE = {
@@ -60,7 +88,10 @@ ELSEWHERE = {
     "api-schema": "api/tests/test_schema.py",
     "api-docs": "api/tests/test_schema.py",
     "api-me": "api/tests/test_authentication.py",
-    # The router's endpoints: api/tests/test_api.py and test_scope.py.
+    "person-consent": "registry/tests/test_views.py (POST only)",
+    "consent-withdraw": "registry/tests/test_views.py (POST only)",
+    "household-members": "registry/tests/test_api.py (POST only)",
+    # The other router endpoints: api/tests/test_api.py and test_scope.py.
 }
 
 
@@ -87,7 +118,7 @@ def test_every_page_is_covered():
         for basename in ("organisation", "project", "audit-event", "job")
         for kind in ("list", "detail")
     }
-    assert url_names() == set(PAGES) | set(ELSEWHERE) | api
+    assert url_names() == set(PAGES) | set(ELSEWHERE) | set(API_ENDPOINTS) | api
 
 
 @pytest.fixture
@@ -98,29 +129,62 @@ def user_in_role(make_user, org_a, project_a, case_worker_a):
     return make
 
 
-@pytest.mark.parametrize("role", Role.values)
-def test_every_page_renders_for_the_roles_that_may_see_it(role, user_in_role, client_for):
-    from homeward.core.actors import Actor
+@pytest.fixture
+def placeholders(household_a) -> Callable[..., dict]:
+    """What fills the paths' placeholders: a job of ``user``'s and A's household."""
 
+    def fill(user) -> dict:
+        from homeward.core.actors import Actor
+
+        job = job_start(
+            actor=Actor(user=user), kind="audit.export", params={}, organisation_id=None
+        )
+        head = household_a.members.get(relationship_to_head="head")
+        return {
+            "job": job.pk,
+            "household": household_a.number,
+            "person": head.pk,
+            "national_id": head.national_id,
+        }
+
+    return fill
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_every_page_renders_for_the_roles_that_may_see_it(
+    role, user_in_role, client_for, placeholders
+):
     user = user_in_role(role)
-    job = job_start(actor=Actor(user=user), kind="audit.export", params={}, organisation_id=None)
+    values = placeholders(user)
     browser = client_for(user)
     capabilities = capabilities_of(role)
     for name, (path, capability) in PAGES.items():
-        response = browser.get(path.format(job=job.pk))
+        response = browser.get(path.format(**values))
         expected = 200 if capability is None or capability in capabilities else 404
         assert response.status_code == expected, (role, name, response.status_code)
 
 
-def test_every_page_renders_for_the_superuser(client_for, superuser, project_a, case_worker_a):
-    from homeward.core.actors import Actor
+@pytest.mark.parametrize("role", Role.values)
+def test_every_api_endpoint_answers_the_roles_that_may_see_it(
+    role, user_in_role, api_client_for, placeholders
+):
+    user = user_in_role(role)
+    values = placeholders(user)
+    api = api_client_for(user)
+    capabilities = capabilities_of(role)
+    for name, (path, capability) in API_ENDPOINTS.items():
+        response = api.get(path.format(**values))
+        expected = 200 if capability is None or capability in capabilities else 404
+        assert response.status_code == expected, (role, name, response.status_code)
+        if expected == 404:
+            assert response.json()["error"]["code"] == "not_found", (role, name)
 
-    job = job_start(
-        actor=Actor(user=superuser), kind="audit.export", params={}, organisation_id=None
-    )
+
+def test_every_page_renders_for_the_superuser(client_for, superuser, placeholders):
+    values = placeholders(superuser)
     browser = client_for(superuser)
     for name, (path, _capability) in PAGES.items():
-        assert browser.get(path.format(job=job.pk)).status_code == 200, name
+        assert browser.get(path.format(**values)).status_code == 200, name
 
 
 def test_a_user_without_any_role_sees_the_overview_only(client_for, db):
@@ -131,14 +195,21 @@ def test_a_user_without_any_role_sees_the_overview_only(client_for, db):
     home = browser.get("/")
     assert home.status_code == 200
     assert [item["url"] for item in home.context["navigation"]] == ["/", "/jobs/"]
-    for path in ("/projects/", "/audit/", "/users/", "/organisations/"):
+    for path in ("/projects/", "/audit/", "/users/", "/organisations/", "/registry/"):
         assert browser.get(path).status_code == 404
 
 
-def test_every_page_sends_an_anonymous_visitor_to_log_in(project_a):
+def test_every_page_sends_an_anonymous_visitor_to_log_in(project_a, household_a):
     browser = Client()
+    head = household_a.members.get(relationship_to_head="head")
+    values = {
+        "job": "00000000-0000-0000-0000-000000000000",
+        "household": household_a.number,
+        "person": head.pk,
+        "national_id": head.national_id,
+    }
     for name, (path, _capability) in PAGES.items():
-        response = browser.get(path.format(job="00000000-0000-0000-0000-000000000000"))
+        response = browser.get(path.format(**values))
         assert response.status_code == 302, name
         assert response.url.startswith("/accounts/login/?next="), name
 

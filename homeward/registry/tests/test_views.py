@@ -74,12 +74,14 @@ def member(**fields) -> dict:
 
 def spouse(**fields) -> dict:
     return member(
-        relationship_to_head="spouse",
-        first_name="Zoran",
-        sex="male",
-        date_of_birth="1979",
-        national_id=make_jmbg(date(1979, 7, 3), region_code=93, sex="male", serial=12),
-        **fields,
+        **{
+            "relationship_to_head": "spouse",
+            "first_name": "Zoran",
+            "sex": "male",
+            "date_of_birth": "1979",
+            "national_id": make_jmbg(date(1979, 7, 3), region_code=93, sex="male", serial=12),
+            **fields,
+        }
     )
 
 
@@ -231,6 +233,17 @@ def test_results_are_paginated_and_sortable(client_for, case_worker_a, household
     assert 'href="?q=Petrovi%C4%87&amp;sort=name"' in first.text
 
 
+def test_households_sort_by_size_and_registration(client_for, case_worker_a, household_a):
+    browser = client_for(case_worker_a)
+    browser.post("/registry/register/", registration(member()))
+    lone = Household.objects.exclude(pk=household_a.pk).get()
+    by = {"show": "households"}
+    assert found(browser.get("/registry/", {**by, "sort": "size"})) == [lone, household_a]
+    assert found(browser.get("/registry/", {**by, "sort": "-size"})) == [household_a, lone]
+    assert found(browser.get("/registry/", {**by, "sort": "-number"})) == [lone, household_a]
+    assert found(browser.get("/registry/", {**by, "sort": "nonsense"})) == [household_a, lone]
+
+
 def test_another_organisation_never_finds_a_household_of_a(
     client_for, manager_b, household_a, household_b
 ):
@@ -239,6 +252,16 @@ def test_another_organisation_never_finds_a_household_of_a(
     assert found(browser.get("/registry/", {"q": head_of(household_a).national_id})) == []
     assert found(browser.get("/registry/", {"q": household_a.number})) == []
     assert found(browser.get("/registry/", {"show": "households"})) == [household_b]
+
+
+def test_a_case_worker_limited_to_another_project_does_not_see_the_household(
+    make_user, org_a, project_a2, client_for, household_a
+):
+    limited = make_user(org_a, Role.CASE_WORKER, projects=[project_a2])
+    browser = client_for(limited)
+    assert found(browser.get("/registry/", {"q": "Petrović"})) == []
+    assert browser.get(f"/registry/households/{household_a.number}/").status_code == 404
+    assert browser.get(f"/registry/households/{household_a.number}/edit/").status_code == 404
 
 
 def test_a_project_of_another_organisation_is_no_filter_choice(client_for, manager_b, household_a):
@@ -277,7 +300,7 @@ def test_a_household_is_registered_with_all_its_members_in_one_go(client_for, ca
     assert household.organisation.code == "org-a"
     assert household.project.code == "project-a"
     assert household.registered_by == case_worker_a
-    vesna, zoran = household.members.order_by("-relationship_to_head")
+    vesna, zoran = household.members.order_by("relationship_to_head")
     assert (vesna.first_name, vesna.relationship_to_head) == ("Vesna", "head")
     assert (zoran.first_name, zoran.date_of_birth, zoran.date_of_birth_estimated) == (
         "Zoran",
@@ -398,6 +421,20 @@ def test_a_case_worker_cannot_register_for_another_organisation(client_for, case
     assert not Household.objects.exists()
 
 
+def test_consent_is_recorded_with_the_registration(client_for, case_worker_a):
+    browser = client_for(case_worker_a)
+    future = (timezone.localdate() + timedelta(days=2)).isoformat()
+    consent = {"consent_purposes": ["registration", "referral"], "consent_given_on": future}
+    response = browser.post("/registry/register/", registration(member(), **consent))
+    assert response.status_code == 200
+    assert "consent_given_on" in response.context["form"].errors
+    assert not Household.objects.exists()
+    consent["consent_given_on"] = "2025-03-01"
+    assert browser.post("/registry/register/", registration(member(), **consent)).status_code == 302
+    head = Person.objects.get()
+    assert sorted(head.consents.values_list("purpose", flat=True)) == ["referral", "registration"]
+
+
 def test_html_typed_into_free_text_is_shown_escaped(client_for, case_worker_a):
     browser = client_for(case_worker_a)
     response = browser.post(
@@ -483,15 +520,18 @@ def test_the_household_page_shows_members_documents_needs_and_history(
     assert [person.pk for person in response.context["members"]] == [head.pk, child.pk]
     for text in ("Dragan (Milan) Petrović", "Milica Petrović", child.national_id):
         assert text in html, text
-    assert "Zvezdara" in html and "Gjilan" in html and "Mirijevo" in html
+    for text in ("Zvezdara", "Gjilan", "Mirijevo", "Šilovo"):
+        assert text in html, text
     # Needs: a vulnerability recorded and one that a missing document makes.
     assert '<span class="tag">Chronic illness</span>' in html
     assert '<span class="tag">Missing documents</span>' in html
     assert "IDP card: missing" in html
-    # History: the registration and the document, not the reads.
-    actions = [event.action for event in response.context["history"]]
+    # History: the registration and the document, in words, and not the reads.
+    actions = [entry.event.action for entry in response.context["history"]]
     assert {"household.register", "person.register", "person.document"} <= set(actions)
     assert not any(action.endswith(".read") for action in actions)
+    assert "Household registered" in html
+    assert "IDP card: status" in html
     # Who may edit is shown the ways to.
     for path in ("edit/", "add-member/", "split/", "head/"):
         assert f"/registry/households/{household_a.number}/{path}" in html, path
@@ -702,7 +742,7 @@ def test_a_member_moves_to_another_household(client_for, case_worker_a, househol
     child.refresh_from_db()
     assert child.household == other
     history = client_for(case_worker_a).get(f"/registry/households/{household_a.number}/")
-    assert "household.member_left" in [event.action for event in history.context["history"]]
+    assert "household.member_left" in [entry.event.action for entry in history.context["history"]]
 
 
 def test_a_move_to_a_household_out_of_reach_names_the_field(
@@ -719,6 +759,23 @@ def test_a_move_to_a_household_out_of_reach_names_the_field(
     )
     assert response.status_code == 200
     assert "to_household" in response.context["form"].errors
+    child.refresh_from_db()
+    assert child.household == household_a
+
+
+def test_a_move_over_a_stale_version_is_refused(client_for, case_worker_a, household_a):
+    browser = client_for(case_worker_a)
+    browser.post("/registry/register/", registration(member()))
+    other = Household.objects.exclude(pk=household_a.pk).get()
+    child = child_of(household_a)
+    opened = child.version
+    browser.post(f"/registry/people/{child.pk}/edit/", person_form(child, phone="065 111 2222"))
+    response = browser.post(
+        f"/registry/people/{child.pk}/move/",
+        {"to_household": other.number, "relationship_to_head": "other_relative", "version": opened},
+    )
+    assert response.status_code == 200
+    assert "Somebody else changed this record" in response.text
     child.refresh_from_db()
     assert child.household == household_a
 
@@ -879,6 +936,37 @@ def test_the_registry_pages_render_for_the_browsers_language(
         assert f'<html lang="{language}">' in response.text, path
     search = browser.get("/registry/?q=Petrović", HTTP_ACCEPT_LANGUAGE=language).text
     assert municipality in search
+
+
+@pytest.mark.xfail(
+    reason="The registry's own strings are not in the catalogues yet "
+    "(see core/tests/test_i18n.py::test_every_string_marked_in_the_code_is_in_the_catalogues)",
+    strict=False,
+)
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "sq"])
+def test_the_registry_pages_speak_the_language_not_english(
+    client_for, case_worker_a, household_a, language
+):
+    browser = client_for(case_worker_a)
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    pages = {
+        "/registry/?q=Petrović": ["<h1>Registry</h1>", "Date of birth", "Displacement status"],
+        "/registry/register/": ["<h1>Register a household</h1>", "Relationship to the head"],
+        f"/registry/households/{household_a.number}/": [
+            f"<h1>Household {household_a.number}</h1>",
+            "Where and how they live",
+            "Household registered",
+            "Internally displaced person",
+        ],
+        f"/registry/check-jmbg/?national_id={HEAD_A['national_id']}": [
+            "Valid JMBG",
+            "This JMBG is already registered",
+        ],
+    }
+    for path, english in pages.items():
+        html = browser.get(path).text
+        for text in english:
+            assert text not in html, (path, text)
 
 
 @pytest.mark.parametrize("language", ["sr", "sr-latn", "sq"])
