@@ -37,8 +37,19 @@ def _conflict_details(current, attempted: dict, expected_version) -> dict:
     return {
         "your_version": expected_version,
         "current_version": current.version,
-        "current_values": {name: str(getattr(current, name)) for name in attempted},
+        "current_values": {name: _display(current, name) for name in attempted},
     }
+
+
+def _display(record, name: str) -> str:
+    """A saved value as people read it: a choice by its label, a place by its name."""
+    field = record._meta.get_field(name)
+    value = getattr(record, name)
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
 
 
 def update_versioned(

@@ -1,7 +1,7 @@
 from homeward.core.errors import ValidationError
 from homeward.core.scope import get_or_404
 
-__all__ = ["apply_errors", "get_or_404"]
+__all__ = ["apply_errors", "conflict_rows", "get_or_404"]
 
 
 def apply_errors(form, error: ValidationError) -> None:
@@ -14,3 +14,14 @@ def apply_errors(form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def conflict_rows(conflict, form) -> list[tuple[str, str]]:
+    """What the other person saved, labelled as the form labels its fields."""
+    if conflict is None:
+        return []
+    values = conflict.details.get("current_values", {})
+    return [
+        (str(form.fields[name].label) if name in form.fields else name, value or "—")
+        for name, value in values.items()
+    ]

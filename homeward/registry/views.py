@@ -15,7 +15,7 @@ from homeward.accounts.roles import Capability
 from homeward.core.audit import audit_read
 from homeward.core.errors import ConflictError, ValidationError
 from homeward.core.scope import require
-from homeward.core.views_util import apply_errors
+from homeward.core.views_util import apply_errors, conflict_rows
 from homeward.programmes.selectors import project_list
 from homeward.registry import selectors
 from homeward.registry.duplicates import find_duplicates
@@ -244,7 +244,12 @@ def household_edit(request, number):
     return render(
         request,
         "registry/household_edit.html",
-        {"household": household, "form": form, "conflict": conflict},
+        {
+            "household": household,
+            "form": form,
+            "conflict": conflict,
+            "conflict_rows": conflict_rows(conflict, form),
+        },
     )
 
 
@@ -277,7 +282,13 @@ def person_edit(request, pk):
     return render(
         request,
         "registry/person_edit.html",
-        {"person": person, "household": person.household, "form": form, "conflict": conflict},
+        {
+            "person": person,
+            "household": person.household,
+            "form": form,
+            "conflict": conflict,
+            "conflict_rows": conflict_rows(conflict, form),
+        },
     )
 
 
