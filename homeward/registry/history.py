@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from homeward.accounts.models import Organisation
 from homeward.geo.models import Area
 from homeward.registry.models import Consent, Household, IdentityDocument, Person
 
@@ -52,7 +53,7 @@ class Entry:
     changes: list[Change]
 
 
-def _format(value, field, areas: dict[str, Area]) -> str:
+def _format(value, field, areas: dict[str, Area], organisations: dict[str, str]) -> str:
     if value is None or value == "":
         return "—"
     if value is True:
@@ -64,6 +65,8 @@ def _format(value, field, areas: dict[str, Area]) -> str:
     if field is not None and field.is_relation and field.related_model is Area:
         area = areas.get(str(value))
         return area.full_name if area else str(value)
+    if field is not None and field.is_relation and field.related_model is Organisation:
+        return organisations.get(str(value), str(value))
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
@@ -117,6 +120,7 @@ def readable(events) -> list[Entry]:
     areas = {
         area.code: area for area in Area.objects.filter(code__in=codes).select_related("parent")
     }
+    organisations = dict(Organisation.objects.values_list("code", "name"))
     entries = []
     for event in events:
         model = Household if event.target_type == "registry.household" else Person
@@ -126,8 +130,8 @@ def readable(events) -> list[Entry]:
             changes.append(
                 Change(
                     label=_label(model, name, _field(model, name)),
-                    before=_format(change.get("before"), field, areas),
-                    after=_format(change.get("after"), field, areas),
+                    before=_format(change.get("before"), field, areas, organisations),
+                    after=_format(change.get("after"), field, areas, organisations),
                 )
             )
         title = str(ACTIONS.get(event.action, event.action))
