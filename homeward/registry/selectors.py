@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from homeward.accounts.roles import Capability
-from homeward.core.names import deletion_variants, name_tokens
+from homeward.core.names import deletion_variants, name_tokens, within_one_edit
 from homeward.core.scope import get_scoped_or_404, scoped
 from homeward.registry.models import (
     Household,
@@ -88,8 +88,15 @@ def parse_query(text: str) -> Query:
 
 def _word_condition(word: str) -> Q:
     """People with a name word equal to ``word``, beginning with it, or one typo from it."""
-    variants = deletion_variants(word) if len(word) >= TYPO_FROM else {word}
-    dictionary = Q(variant__in=sorted(variants))
+    tokens = {word}
+    if len(word) >= TYPO_FROM:
+        # A shared deletion variant only makes a candidate: "ivana" and "vanja" share "vana"
+        # yet are two edits apart. The candidates are few, so they are confirmed here.
+        candidates = NameTokenVariant.objects.filter(
+            variant__in=sorted(deletion_variants(word))
+        ).values_list("token", flat=True)
+        tokens |= {token for token in candidates if within_one_edit(token, word)}
+    condition = Q(token__in=sorted(tokens))
     if len(word) >= PREFIX_FROM:
         if connection.vendor == "postgresql":
             # LIKE 'abc%' uses the varchar_pattern_ops index whatever the database's collation.
@@ -97,9 +104,9 @@ def _word_condition(word: str) -> Q:
         else:
             # SQLite compares bytes: a range is the indexed form of "starts with".
             prefix = Q(variant__gte=word, variant__lt=word[:-1] + chr(ord(word[-1]) + 1))
-        dictionary |= prefix & Q(variant=F("token"))
-    words = NameTokenVariant.objects.filter(dictionary).values("token")
-    return Q(pk__in=PersonNameToken.objects.filter(token__in=words).values("person_id"))
+        words = NameTokenVariant.objects.filter(prefix & Q(variant=F("token"))).values("token")
+        condition |= Q(token__in=words)
+    return Q(pk__in=PersonNameToken.objects.filter(condition).values("person_id"))
 
 
 def _vulnerability_condition(vulnerability: str, prefix: str = "") -> Q:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
@@ -217,7 +218,33 @@ def _clean_person(data: dict) -> tuple[dict[str, str], list[str]]:
             data[name] = None
         elif name in data and data[name] not in Difficulty.values:
             errors[name] = _("Choose one of the answers.")
+    # What the model refuses besides (a choice it does not offer, a name too long) is found
+    # here, before anything is saved, so that it is named with the member it belongs to.
+    candidate = Person(**{name: data[name] for name in PERSON_FIELDS if name in data})
+    unchecked = [field.name for field in Person._meta.fields if field.name not in data]
+    try:
+        candidate.clean_fields(exclude=[*unchecked, *errors])
+    except ValidationError as invalid:
+        for name, messages in invalid.message_dict.items():
+            errors.setdefault(name, " ".join(messages))
     return errors, warnings
+
+
+_FLAGS = (
+    "date_of_birth_estimated",
+    "chronic_illness",
+    "single_parent",
+    "older_person_alone",
+    "unaccompanied_child",
+)
+
+
+def _fill_blanks(data: dict) -> None:
+    """What was left out of a person's ``data`` is empty text or an unticked box."""
+    for name in ("father_name", "national_id", "phone"):
+        data[name] = data.get(name) or ""
+    for name in _FLAGS:
+        data[name] = bool(data.get(name))
 
 
 def _set_derived(person: Person) -> None:
@@ -316,22 +343,20 @@ def household_register(
     if not members:
         errors["members"] = _("Register at least one person: the head of household.")
     for index, member in enumerate(members):
-        for name in ("father_name", "national_id", "phone"):
-            member[name] = member.get(name) or ""
-        for name in (
-            "date_of_birth_estimated",
-            "chronic_illness",
-            "single_parent",
-            "older_person_alone",
-            "unaccompanied_child",
-        ):
-            member[name] = bool(member.get(name))
+        _fill_blanks(member)
         member_errors, member_warnings = _clean_person(member)
         errors.update(_prefixed(member_errors, f"members.{index}."))
         warnings.extend(f"{member.get('first_name', '')}: {warning}" for warning in member_warnings)
     for index, member_errors in household_member_errors(members).items():
         for name, message in member_errors.items():
             errors.setdefault(f"members.{index}.{name}", message)
+    unknown_purposes = [p for p in consent_purposes or () if p not in Consent.Purpose.values]
+    if unknown_purposes:
+        errors["consent_purposes"] = Consent._meta.get_field("purpose").error_messages[
+            "invalid_choice"
+        ] % {"value": unknown_purposes[0]}
+    if consent_purposes and consent_given_on and consent_given_on > timezone.localdate():
+        errors["consent_given_on"] = _("Give the date on which consent was given.")
     if errors:
         raise ValidationError(errors)
 
@@ -439,8 +464,7 @@ def person_add(
     """Add a member to an existing household (a birth, a relative moving in)."""
     _require_may_edit(actor, household)
     data = {name: person.get(name) for name in PERSON_FIELDS}
-    for name in ("father_name", "national_id", "phone"):
-        data[name] = data.get(name) or ""
+    _fill_blanks(data)
     errors, warnings = _clean_person(data)
     if not errors:
         member_errors = household_member_errors(_members_after(household, None, data))
@@ -562,10 +586,10 @@ def household_change_head(
     previous = household.members.filter(relationship_to_head=Relationship.HEAD).first()
     if previous is not None:
         Person.objects.filter(pk=previous.pk).update(
-            relationship_to_head=previous_head_relationship, version=previous.version + 1
+            relationship_to_head=previous_head_relationship, version=F("version") + 1
         )
     Person.objects.filter(pk=new_head.pk).update(
-        relationship_to_head=Relationship.HEAD, version=new_head.version + 1
+        relationship_to_head=Relationship.HEAD, version=F("version") + 1
     )
     audit_record(
         actor=actor,
@@ -663,7 +687,7 @@ def household_split(
     and moved out with his family). The new household starts as a copy of the old one's
     location and situation, with ``changes`` applied."""
     _require_may_edit(actor, household)
-    people = list(people)
+    people = list({person.pk: person for person in people}.values())
     if not people or new_head not in people:
         raise ValidationError({"new_head": _("The new head must be one of the people who leave.")})
     if any(person.household_id != household.pk for person in people):
@@ -796,7 +820,13 @@ def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_on=None) -> Co
     _require_may_edit(actor, consent.person.household)
     if consent.withdrawn_on is not None:
         raise NothingChanged(consent)
-    consent.withdrawn_on = withdrawn_on or timezone.localdate()
+    withdrawn_on = withdrawn_on or timezone.localdate()
+    try:
+        MinValueValidator(consent.given_on)(withdrawn_on)
+        MaxValueValidator(timezone.localdate())(withdrawn_on)
+    except ValidationError as invalid:
+        raise ValidationError({"withdrawn_on": invalid.messages}) from None
+    consent.withdrawn_on = withdrawn_on
     consent.save(update_fields=["withdrawn_on"])
     audit_record(
         actor=actor,
