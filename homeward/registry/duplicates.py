@@ -31,7 +31,9 @@ from homeward.registry.models import Person
 RULES = {
     "national_id": gettext_lazy("same JMBG"),
     "name_and_birth": gettext_lazy("same name and date of birth"),
-    "similar_name_and_birth": gettext_lazy("same last name, similar first name and date of birth"),
+    "similar_name_and_birth": gettext_lazy(
+        "same last name, a first name one letter apart and a date of birth within a year"
+    ),
 }
 
 
@@ -52,8 +54,8 @@ class DuplicateCandidate:
     def describe(self) -> str:
         if self.person is None:
             return _(
-                "a person registered by another organisation (%(rule)s). The record is not "
-                "visible to you; your data protection officer can resolve it with theirs."
+                "A person whose record you may not see, held by another organisation or "
+                "project (%(rule)s). Your data protection officer can resolve it with theirs."
             ) % {"rule": self.rule}
         person = self.person
         born = (

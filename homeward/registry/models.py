@@ -140,7 +140,7 @@ class Household(Versioned):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("registered by"),
+        verbose_name=_("entered by"),
     )
     split_from = models.ForeignKey(
         "self",

@@ -13,6 +13,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from homeward.registry.jmbg import InvalidJmbg, jmbg_disagreements, normalise_jmbg, parse_jmbg
 from homeward.registry.models import Relationship
@@ -114,7 +115,11 @@ def household_member_errors(members: list[dict]) -> dict[int, dict[str, str]]:
         message = (
             _("A household needs a head: mark one member as head of household.")
             if not heads
-            else _("A household has one head only; %(count)d members are marked as head.")
+            else ngettext(
+                "A household has one head only; %(count)d member is marked as head.",
+                "A household has one head only; %(count)d members are marked as head.",
+                len(heads),
+            )
             % {"count": len(heads)}
         )
         for index in heads or range(len(members)):
@@ -125,22 +130,22 @@ def household_member_errors(members: list[dict]) -> dict[int, dict[str, str]]:
         relationship = member.get("relationship_to_head")
         if relationship in _YOUNGER and not _older(head, member) and _born(head) and _born(member):
             errors.setdefault(index, {})["date_of_birth"] = _(
-                "%(name)s, born %(born)s, cannot be a %(relationship)s of the head of household, "
-                "born %(head_born)s: the head is not older."
+                "%(name)s, born %(born)s, is entered as “%(relationship)s” but is not younger "
+                "than the head of household, born %(head_born)s."
             ) % {
                 "name": member.get("first_name", ""),
                 "born": _year_or_date(member),
-                "relationship": Relationship(relationship).label.lower(),
+                "relationship": Relationship(relationship).label,
                 "head_born": _year_or_date(head),
             }
         if relationship in _OLDER and not _older(member, head) and _born(head) and _born(member):
             errors.setdefault(index, {})["date_of_birth"] = _(
-                "%(name)s, born %(born)s, cannot be a %(relationship)s of the head of household, "
-                "born %(head_born)s: the head is not younger."
+                "%(name)s, born %(born)s, is entered as “%(relationship)s” but is not older "
+                "than the head of household, born %(head_born)s."
             ) % {
                 "name": member.get("first_name", ""),
                 "born": _year_or_date(member),
-                "relationship": Relationship(relationship).label.lower(),
+                "relationship": Relationship(relationship).label,
                 "head_born": _year_or_date(head),
             }
     ids: dict[str, int] = {}

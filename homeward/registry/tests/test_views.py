@@ -938,11 +938,6 @@ def test_the_registry_pages_render_for_the_browsers_language(
     assert municipality in search
 
 
-@pytest.mark.xfail(
-    reason="The registry's own strings are not in the catalogues yet "
-    "(see core/tests/test_i18n.py::test_every_string_marked_in_the_code_is_in_the_catalogues)",
-    strict=False,
-)
 @pytest.mark.parametrize("language", ["sr", "sr-latn", "sq"])
 def test_the_registry_pages_speak_the_language_not_english(
     client_for, case_worker_a, household_a, language
