@@ -9,4 +9,9 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Job handlers register themselves on import; the worker needs them registered.
+        from django.db.models.signals import post_migrate
+
         from homeward.core import audit_export, checks  # noqa: F401
+        from homeward.core.database import refresh_statistics_after_migrate
+
+        post_migrate.connect(refresh_statistics_after_migrate, dispatch_uid="refresh-statistics")

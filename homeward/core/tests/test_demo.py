@@ -27,7 +27,7 @@ def counts() -> dict[str, int]:
 @pytest.fixture
 def demo():
     out = StringIO()
-    call_command("demo", no_serve=True, stdout=out)
+    call_command("demo", no_serve=True, households=0, stdout=out)
     return out.getvalue()
 
 
@@ -37,7 +37,7 @@ def test_the_demo_loads_its_data_once(demo):
     assert first["projects"] == len(PROJECTS)
     assert first["users"] == len(USERS)
     out = StringIO()
-    call_command("demo", no_serve=True, stdout=out)
+    call_command("demo", no_serve=True, households=0, stdout=out)
     assert counts() == first
     assert "0 organisations, 0 projects and 0 users added" in out.getvalue()
 

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from homeward.demo import DEMO_PASSWORD, USERS, load_demo
+from homeward.registry.demo import DEFAULT_HOUSEHOLDS, load_demo_registry
 
 
 class Command(BaseCommand):
@@ -20,10 +21,25 @@ class Command(BaseCommand):
             action="store_true",
             help="Do everything but start the server and the worker.",
         )
+        parser.add_argument(
+            "--households",
+            type=int,
+            default=DEFAULT_HOUSEHOLDS,
+            help="How many demo households to register in an empty registry "
+            f"(default {DEFAULT_HOUSEHOLDS}; 0 for none).",
+        )
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
 
-    def handle(self, *args, no_serve=False, host="127.0.0.1", port=8000, **options):
+    def handle(
+        self,
+        *args,
+        no_serve=False,
+        households=DEFAULT_HOUSEHOLDS,
+        host="127.0.0.1",
+        port=8000,
+        **options,
+    ):
         self.stdout.write("Preparing the database…")
         call_command("migrate", interactive=False, verbosity=0)
         created = load_demo()
@@ -31,6 +47,8 @@ class Command(BaseCommand):
             "Demo data: {organisations} organisations, {projects} projects and {users} users "
             "added.".format(**created)
         )
+        added = load_demo_registry(households=households)
+        self.stdout.write(f"Demo registry: {added} households added.")
         self.stdout.write(
             self.style.MIGRATE_HEADING(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         )

@@ -1,6 +1,10 @@
+import threading
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from homeward.core.database import keep_statistics_fresh
 
 
 class Command(BaseCommand):
@@ -16,6 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch=False, interval=1.0, **options):
         backend = settings.TASKS["default"]["BACKEND"]
+        if not batch:
+            # The worker is the one long-running process every installation has: it keeps
+            # the planner's statistics fresh as the registry grows.
+            keep_statistics_fresh(threading.Event())
         if backend == "django_tasks_db.DatabaseBackend":
             call_command(
                 "db_worker",
