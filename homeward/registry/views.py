@@ -23,6 +23,7 @@ from homeward.registry.forms import (
     ChangeHeadForm,
     ConsentForm,
     DocumentForm,
+    DuplicateReasonForm,
     HouseholdEditForm,
     MemberFormSet,
     MoveForm,
@@ -297,7 +298,8 @@ def person_add_view(request, number):
     actor = request.actor
     household = _editable_household(actor, number)
     form = PersonForm(request.POST or None)
-    reason_given = request.POST.get("duplicate_reason", "")
+    reason_form = DuplicateReasonForm(request.POST or None)
+    reason_given = reason_form.cleaned_data["duplicate_reason"] if reason_form.is_valid() else ""
     candidates = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -319,7 +321,12 @@ def person_add_view(request, number):
     return render(
         request,
         "registry/person_add.html",
-        {"household": household, "form": form, "candidates": candidates},
+        {
+            "household": household,
+            "form": form,
+            "candidates": candidates,
+            "reason_form": reason_form,
+        },
     )
 
 
