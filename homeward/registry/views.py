@@ -440,6 +440,11 @@ def person_documents(request, pk):
         else:
             messages.success(request, _("The document was recorded."))
             return redirect("person-documents", pk=person.pk)
+    return _documents_page(request, person, document_form, ConsentForm(prefix="consent"))
+
+
+def _documents_page(request, person, document_form, consent_form, status=200):
+    """The documents and consent page, with whichever of its two forms was just sent."""
     return render(
         request,
         "registry/person_documents.html",
@@ -449,8 +454,9 @@ def person_documents(request, pk):
             "documents": person.documents.all(),
             "consents": person.consents.select_related("taken_by"),
             "document_form": document_form,
-            "consent_form": ConsentForm(prefix="consent"),
+            "consent_form": consent_form,
         },
+        status=status,
     )
 
 
@@ -468,19 +474,7 @@ def person_consent(request, pk):
         else:
             messages.success(request, _("The consent was recorded."))
             return redirect("person-documents", pk=person.pk)
-    return render(
-        request,
-        "registry/person_documents.html",
-        {
-            "person": person,
-            "household": person.household,
-            "documents": person.documents.all(),
-            "consents": person.consents.select_related("taken_by"),
-            "document_form": DocumentForm(prefix="document"),
-            "consent_form": form,
-        },
-        status=400,
-    )
+    return _documents_page(request, person, DocumentForm(prefix="document"), form, status=400)
 
 
 @login_required
