@@ -67,9 +67,17 @@ def _organisation_of(target) -> int | None:
     path = getattr(type(target), "scope_organisation_path", None)
     if path == "pk":
         return target.pk
-    if path and "__" not in path:
-        return getattr(target, f"{path}_id", None)
-    return None
+    if not path:
+        return None
+    # "household__organisation": follow the foreign keys to the owner, so that a person's
+    # record is filed under the organisation whose data protection officer audits it.
+    *through, last = path.split("__")
+    owner = target
+    for name in through:
+        owner = getattr(owner, name, None)
+        if owner is None:
+            return None
+    return getattr(owner, f"{last}_id", None)
 
 
 def audit_record(

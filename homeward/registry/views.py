@@ -35,7 +35,7 @@ from homeward.registry.forms import (
 )
 from homeward.registry.history import readable
 from homeward.registry.jmbg import InvalidJmbg, normalise_jmbg, parse_jmbg
-from homeward.registry.models import Sex
+from homeward.registry.models import Person, Sex
 from homeward.registry.services import (
     HOUSEHOLD_FIELDS,
     PossibleDuplicates,
@@ -513,4 +513,13 @@ def national_id_check(request):
                 person={"national_id": value},
                 exclude=int(exclude) if exclude and exclude.isdigit() else None,
             )
+            for candidate in context["duplicates"]:
+                if not candidate.visible:
+                    # The check tells its user that a record they may not see exists: the
+                    # organisation holding it can see who asked, and when.
+                    audit_read(
+                        actor=actor,
+                        target=Person.objects.get(pk=candidate.person_id),
+                        action="person.national_id_checked",
+                    )
     return render(request, "registry/national_id_check.html", context)
