@@ -21,6 +21,8 @@ class Actor:
     ip_address: str | None = None
     via: str = "ui"
     _scopes: dict = field(default_factory=dict, repr=False)
+    # Organisations → the projects they lead, implement or fund (see ``core.scope``).
+    _projects_of: dict = field(default_factory=dict, repr=False)
 
     @property
     def is_system(self) -> bool:

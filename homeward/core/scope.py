@@ -49,8 +49,6 @@ def scope_for(actor, capability: Capability) -> Scope:
     if actor.user.is_superuser:
         return GLOBAL
 
-    from homeward.programmes.models import Project
-
     full_orgs: set[int] = set()
     projects: set[int] = set()
     for membership in actor.memberships:
@@ -62,16 +60,26 @@ def scope_for(actor, capability: Capability) -> Scope:
         else:
             full_orgs.add(membership.organisation_id)
     if full_orgs:
-        projects.update(
-            Project.objects.filter(
-                Q(lead_organisation__in=full_orgs)
-                | Q(partners__in=full_orgs)
-                | Q(donors__in=full_orgs)
-            ).values_list("pk", flat=True)
-        )
+        projects.update(_projects_of(actor, frozenset(full_orgs)))
     return Scope(
         is_global=False, organisation_ids=frozenset(full_orgs), project_ids=frozenset(projects)
     )
+
+
+def _projects_of(actor, organisations: frozenset[int]) -> frozenset[int]:
+    """The projects ``organisations`` lead, implement or fund: asked once per actor, though
+    a page asks for the scope of several capabilities (the navigation alone asks for six)."""
+    from homeward.programmes.models import Project
+
+    if organisations not in actor._projects_of:
+        actor._projects_of[organisations] = frozenset(
+            Project.objects.filter(
+                Q(lead_organisation__in=organisations)
+                | Q(partners__in=organisations)
+                | Q(donors__in=organisations)
+            ).values_list("pk", flat=True)
+        )
+    return actor._projects_of[organisations]
 
 
 def scope_filter(model, scope: Scope) -> Q | None:

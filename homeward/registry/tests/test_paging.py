@@ -57,3 +57,21 @@ def test_an_exact_look_up_is_not_found_ids_first(household_a, case_worker_a):
     results = person_search(actor=Actor(user=case_worker_a), query=household_a.number)
     assert not results._ids_first
     assert results.count() == 2
+
+
+def test_the_search_page_asks_as_many_queries_for_many_people_as_for_few(
+    register, person, case_worker_a, client_for
+):
+    browser = client_for(case_worker_a)
+
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = browser.get("/registry/", {"q": "Petrović"})
+        assert response.status_code == 200
+        return len(queries.captured_queries)
+
+    register(person("Ana", "Petrović"))
+    few = queries_for_page()
+    for year, first_name in enumerate(["Zoran", "Milica", "Bojan", "Ivana", "Goran", "Jelena"]):
+        register(person(first_name, "Петровић", born=date(1975 + 3 * year, 3, 4)))
+    assert queries_for_page() == few
