@@ -334,6 +334,9 @@ class SplitForm(forms.Form):
 
 
 class ChangeHeadForm(forms.Form):
+    """Who becomes head, and every member's relationship to them: each relationship is to the
+    head, so each one changes with the head."""
+
     new_head = forms.ChoiceField(label=_("New head of household"))
     previous_head_relationship = forms.ChoiceField(
         label=_("The previous head becomes"),
@@ -342,11 +345,25 @@ class ChangeHeadForm(forms.Form):
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
+        others = [person for person in members if person.relationship_to_head != Relationship.HEAD]
         self.fields["new_head"].choices = [("", "—")] + [
-            (str(person.pk), person.full_name)
-            for person in members
-            if person.relationship_to_head != Relationship.HEAD
+            (str(person.pk), person.full_name) for person in others
         ]
+        choices = [c for c in Relationship.choices if c[0] != Relationship.HEAD]
+        for person in others:
+            self.fields[f"relationship_{person.pk}"] = forms.ChoiceField(
+                label=_("%(name)s becomes (ignored for the new head)") % {"name": person.full_name},
+                choices=[("", "—"), *choices],
+                initial=person.relationship_to_head,
+                required=False,
+            )
+
+    def relationships(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("relationship_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("relationship_") and value
+        }
 
 
 class DocumentForm(forms.Form):

@@ -569,39 +569,79 @@ def _check_version(record, expected_version: int | None) -> None:
 
 @service
 def household_change_head(
-    *, actor: Actor, household: Household, new_head: Person, previous_head_relationship: str
+    *,
+    actor: Actor,
+    household: Household,
+    new_head: Person,
+    previous_head_relationship: str,
+    relationships: dict[int, str] | None = None,
 ) -> Household:
-    """Make ``new_head`` the head; the previous head takes the relationship given."""
+    """Make ``new_head`` the head. Every relationship is to the head, so each changes with it:
+    the previous head takes ``previous_head_relationship`` and the other members the ones in
+    ``relationships`` (by person id; a member left out keeps theirs). The result must make
+    sense as a family: children younger than the new head, parents older."""
     _require_may_edit(actor, household)
     if new_head.household_id != household.pk:
         raise ValidationError({"new_head": _("Choose a member of this household.")})
     if new_head.relationship_to_head == Relationship.HEAD:
         raise NothingChanged(household)
-    if previous_head_relationship not in Relationship.values or (
-        previous_head_relationship == Relationship.HEAD
-    ):
-        raise ValidationError(
-            {"previous_head_relationship": _("Choose the previous head's new relationship.")}
-        )
-    previous = household.members.filter(relationship_to_head=Relationship.HEAD).first()
+    members = list(household.members.all())
+    previous = next((m for m in members if m.relationship_to_head == Relationship.HEAD), None)
+    relationships = dict(relationships or {})
     if previous is not None:
-        Person.objects.filter(pk=previous.pk).update(
-            relationship_to_head=previous_head_relationship, version=F("version") + 1
-        )
-    Person.objects.filter(pk=new_head.pk).update(
-        relationship_to_head=Relationship.HEAD, version=F("version") + 1
-    )
-    audit_record(
-        actor=actor,
-        action="household.change_head",
-        target=household,
-        changes={
-            "head": {
-                "before": previous.full_name if previous else None,
-                "after": new_head.full_name,
+        relationships[previous.pk] = previous_head_relationship
+    errors: dict[str, str] = {}
+    after: dict[int, str] = {}
+    for member in members:
+        if member.pk == new_head.pk:
+            after[member.pk] = Relationship.HEAD
+            continue
+        relationship = relationships.get(member.pk, member.relationship_to_head)
+        if relationship not in Relationship.values or relationship == Relationship.HEAD:
+            field = (
+                "previous_head_relationship"
+                if previous is not None and member.pk == previous.pk
+                else f"relationships.{member.pk}"
+            )
+            errors[field] = _("Choose %(name)s's relationship to the new head.") % {
+                "name": member.first_name
             }
-        },
-    )
+        after[member.pk] = relationship
+    if not errors:
+        rows = []
+        for member in members:
+            row = {name: getattr(member, name) for name in PERSON_FIELDS}
+            row["relationship_to_head"] = after[member.pk]
+            rows.append(row)
+        for index, member_errors in household_member_errors(rows).items():
+            member = members[index]
+            field = (
+                "previous_head_relationship"
+                if previous is not None and member.pk == previous.pk
+                else f"relationships.{member.pk}"
+            )
+            errors.setdefault(field, " ".join(member_errors.values()))
+    if errors:
+        raise ValidationError(errors)
+    changes = {}
+    # The previous head steps down first: a household never has two heads, not even for a
+    # moment inside this transaction (a unique constraint guards it).
+    ordered = sorted(members, key=lambda m: m.pk == new_head.pk)
+    for member in ordered:
+        if after[member.pk] == member.relationship_to_head:
+            continue
+        Person.objects.filter(pk=member.pk).update(
+            relationship_to_head=after[member.pk], version=F("version") + 1
+        )
+        changes[f"{member.full_name}: relationship_to_head"] = {
+            "before": member.relationship_to_head,
+            "after": after[member.pk],
+        }
+    changes["head"] = {
+        "before": previous.full_name if previous else None,
+        "after": new_head.full_name,
+    }
+    audit_record(actor=actor, action="household.change_head", target=household, changes=changes)
     return household
 
 

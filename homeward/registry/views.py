@@ -416,9 +416,20 @@ def household_change_head_view(request, number):
                 household=household,
                 new_head=by_id[form.cleaned_data["new_head"]],
                 previous_head_relationship=form.cleaned_data["previous_head_relationship"],
+                relationships=form.relationships(),
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            # The service names a member's field ``relationships.<id>``, the form
+            # ``relationship_<id>``.
+            apply_errors(
+                form,
+                ValidationError(
+                    {
+                        field.replace("relationships.", "relationship_"): messages_
+                        for field, messages_ in error.message_dict.items()
+                    }
+                ),
+            )
         else:
             messages.success(request, _("The head of household was changed."))
             return redirect("household", number=household.number)

@@ -1210,7 +1210,11 @@ def test_the_head_changes_with_one_head_throughout(family, actor, case_worker_a,
     assert (dragan.relationship_to_head, dragan.version) == ("spouse", 2)
     assert gordana.version == 2
     [event] = events("household.change_head", family)
-    assert event.changes == {"head": {"before": dragan.full_name, "after": gordana.full_name}}
+    assert event.changes == {
+        "head": {"before": dragan.full_name, "after": gordana.full_name},
+        f"{dragan.full_name}: relationship_to_head": {"before": "head", "after": "spouse"},
+        f"{gordana.full_name}: relationship_to_head": {"before": "spouse", "after": "head"},
+    }
 
 
 def test_a_change_of_head_bumps_the_version_that_is_stored(family, actor, case_worker_a):
@@ -1460,3 +1464,32 @@ def test_a_case_worker_of_b_cannot_withdraw_a_consent_of_a(
     with pytest.raises(Http404):
         consent_withdraw(actor=actor(case_worker_b), consent=consent)
     assert Consent.objects.get(pk=consent.pk).withdrawn_on is None
+
+
+def test_a_change_of_head_relabels_everyone_and_keeps_generations_in_order(
+    family, actor, case_worker_a
+):
+    members = {person.first_name: person for person in family.members.all()}
+    children = [p for p in members.values() if p.relationship_to_head == "child"]
+    assert children, "the family fixture has children"
+    son = min(children, key=lambda p: p.date_of_birth)
+    spouse = members["Gordana"]
+    # A child of the old head who becomes head: his mother becomes his parent, and a parent
+    # cannot be younger than the head.
+    household_change_head(
+        actor=actor(case_worker_a),
+        household=family,
+        new_head=son,
+        previous_head_relationship="parent",
+        relationships={spouse.pk: "parent"} | {p.pk: "sibling" for p in children if p.pk != son.pk},
+    )
+    spouse.refresh_from_db()
+    assert spouse.relationship_to_head == "parent"
+    with pytest.raises(ValidationError) as refused:
+        household_change_head(
+            actor=actor(case_worker_a),
+            household=family,
+            new_head=spouse,
+            previous_head_relationship="parent",
+        )
+    assert "previous_head_relationship" in refused.value.message_dict
