@@ -141,15 +141,20 @@ def _require_may_register(actor: Actor, organisation: Organisation, project: Pro
         raise ValidationError({"project": _("Choose one of the projects you work on.")})
 
 
-def _require_may_edit(actor: Actor, household: Household) -> None:
+def may_edit(actor: Actor, household: Household) -> bool:
+    """Whether ``actor`` may change ``household``: the pages ask it to offer the buttons, the
+    services to refuse the change."""
     scope = actor.scope(Capability.EDIT_REGISTRY)
-    if scope.is_global:
-        return
-    if household.organisation_id in scope.organisation_ids:
-        return
-    if household.project_id is not None and household.project_id in scope.project_ids:
-        return
-    raise Http404
+    return (
+        scope.is_global
+        or household.organisation_id in scope.organisation_ids
+        or (household.project_id is not None and household.project_id in scope.project_ids)
+    )
+
+
+def _require_may_edit(actor: Actor, household: Household) -> None:
+    if not may_edit(actor, household):
+        raise Http404
 
 
 # --- cleaning -----------------------------------------------------------------------------
@@ -404,9 +409,7 @@ def household_register(
             actor=actor,
             action="person.register",
             target=person,
-            target_label=person.full_name,
             changes=changes,
-            organisation_id=organisation.pk,
         )
     head = next(p for p in people if p.relationship_to_head == Relationship.HEAD)
     if consent_purposes:
@@ -488,9 +491,7 @@ def person_add(
         actor=actor,
         action="person.add",
         target=record,
-        target_label=record.full_name,
         changes=changes,
-        organisation_id=household.organisation_id,
     )
     record.warnings = warnings
     return record
@@ -552,9 +553,7 @@ def person_update(
         actor=actor,
         action="person.update",
         target=person,
-        target_label=person.full_name,
         changes=changed,
-        organisation_id=household.organisation_id,
     )
     person.warnings = warnings
     return person
@@ -696,9 +695,7 @@ def person_move(
         actor=actor,
         action="person.move",
         target=person,
-        target_label=person.full_name,
         changes=diff(before, after),
-        organisation_id=to_household.organisation_id,
     )
     for household, action in (
         (from_household, "household.member_left"),
@@ -812,9 +809,7 @@ def document_record(
         actor=actor,
         action="person.document",
         target=person,
-        target_label=person.full_name,
         changes={f"{kind}.{name}": change for name, change in changed.items()},
-        organisation_id=person.household.organisation_id,
     )
     return document
 
@@ -845,12 +840,10 @@ def consent_record(
         actor=actor,
         action="person.consent",
         target=person,
-        target_label=person.full_name,
         changes={
             f"consent.{purpose}": {"before": None, "after": given_on},
             "consent.taken_by": {"before": None, "after": taken_by.get_username()},
         },
-        organisation_id=person.household.organisation_id,
     )
     return consent
 
@@ -872,8 +865,6 @@ def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_on=None) -> Co
         actor=actor,
         action="person.consent_withdrawn",
         target=consent.person,
-        target_label=consent.person.full_name,
         changes={f"consent.{consent.purpose}": {"before": consent.given_on, "after": None}},
-        organisation_id=consent.person.household.organisation_id,
     )
     return consent

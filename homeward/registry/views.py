@@ -46,6 +46,7 @@ from homeward.registry.services import (
     household_register,
     household_split,
     household_update,
+    may_edit,
     person_add,
     person_move,
     person_update,
@@ -55,25 +56,16 @@ from homeward.registry.services import (
 PAGE_SIZE = 50
 
 
-def _may_edit(actor, household) -> bool:
-    scope = actor.scope(Capability.EDIT_REGISTRY)
-    return (
-        scope.is_global
-        or household.organisation_id in scope.organisation_ids
-        or (household.project_id is not None and household.project_id in scope.project_ids)
-    )
-
-
 def _editable_household(actor, number):
     household = selectors.household_get(actor=actor, number=number)
-    if not _may_edit(actor, household):
+    if not may_edit(actor, household):
         raise Http404
     return household
 
 
 def _editable_person(actor, pk):
     person = selectors.person_get(actor=actor, pk=pk)
-    if not _may_edit(actor, person.household):
+    if not may_edit(actor, person.household):
         raise Http404
     return person
 
@@ -198,7 +190,7 @@ def household_detail(request, number):
             "history": readable(
                 selectors.household_history(actor=actor, household=household)[:100]
             ),
-            "can_edit": _may_edit(actor, household),
+            "can_edit": may_edit(actor, household),
             "split_into": household.split_into.all(),
         },
     )
