@@ -58,6 +58,12 @@ INSTALLED_APPS = [
     "homeward.geo",
     "homeward.programmes",
     "homeward.registry",
+    "homeward.casework.enrolment",
+    "homeward.casework.selection",
+    "homeward.casework.assessments",
+    "homeward.casework.assistance",
+    "homeward.casework.activities",
+    "homeward.casework.contacts",
     "homeward.api",
 ]
 

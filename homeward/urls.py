@@ -66,6 +66,7 @@ urlpatterns = [
         registry_views.consent_withdraw_view,
         name="consent-withdraw",
     ),
+    path("", include("homeward.casework.urls")),
     path("api/v1/", include("homeward.api.urls")),
 ]
 

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from homeward.api import views
+from homeward.casework.urls import CASEWORK_ROUTES
 from homeward.geo.api import AreaViewSet
 from homeward.registry.api import HouseholdViewSet, PersonViewSet
 
@@ -20,6 +21,8 @@ router.register("jobs", views.JobViewSet, basename="job")
 router.register("areas", AreaViewSet, basename="area")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("people", PersonViewSet, basename="person")
+for prefix, viewset, basename in CASEWORK_ROUTES:
+    router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -3,9 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.roles import Capability
 
-# (url name, label, capability needed; None: every signed-in user)
+# (url name, label, capability needed, or a tuple of which any will do; None: every
+# signed-in user)
 NAVIGATION = [
     ("home", _("Overview"), None),
+    ("my-day", _("My day"), (Capability.RECORD_CASEWORK, Capability.RECORD_CONTACTS)),
     ("registry", _("Registry"), Capability.VIEW_PERSONAL_DATA),
     ("projects", _("Projects"), Capability.VIEW_PROJECTS),
     ("organisations", _("Organisations"), Capability.MANAGE_USERS),
@@ -13,6 +15,14 @@ NAVIGATION = [
     ("audit", _("Audit trail"), Capability.VIEW_AUDIT),
     ("jobs", _("Jobs"), None),
 ]
+
+
+def _may(actor, capability) -> bool:
+    if capability is None:
+        return True
+    if isinstance(capability, tuple):
+        return any(actor.can(one) for one in capability)
+    return actor.can(capability)
 
 
 def navigation(request):
@@ -23,6 +33,6 @@ def navigation(request):
     items = [
         {"url": reverse(name), "label": label, "current": name == current}
         for name, label, capability in NAVIGATION
-        if capability is None or actor.can(capability)
+        if _may(actor, capability)
     ]
     return {"navigation": items}

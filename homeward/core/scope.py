@@ -8,6 +8,10 @@ Every model that holds data an organisation owns declares where its owner is:
 
 Both paths follow foreign keys only (never a many-to-many), so filtering never duplicates rows.
 
+Records of the registry also declare ``scope_household_path`` (``"pk"``, ``"household"``,
+``"person__household"``): a household enrolled in a project is seen by the project's lead and
+partners, whoever registered it, and so are its members and their documents.
+
 An actor reaches a record with a capability when one of their memberships granting that
 capability covers it: an unrestricted membership covers the organisation's own records and the
 records of every project the organisation leads, implements as partner or funds; a membership
@@ -95,6 +99,12 @@ def scope_filter(model, scope: Scope) -> Q | None:
         condition |= Q(**{f"{organisation_path}__in": scope.organisation_ids})
     if project_path and scope.project_ids:
         condition |= Q(**{f"{project_path}__in": scope.project_ids})
+    household_path = getattr(model, "scope_household_path", None)
+    if household_path and scope.project_ids:
+        from homeward.casework.enrolment.models import Enrolment
+
+        enrolled = Enrolment.objects.filter(project__in=scope.project_ids).values("household_id")
+        condition |= Q(**{f"{household_path}__in": enrolled})
     return condition
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from homeward.accounts.roles import Capability
+from homeward.casework.panels import project_panels
 from homeward.core.errors import ConflictError, ValidationError
 from homeward.core.scope import require
 from homeward.core.views_util import apply_errors
@@ -27,7 +28,13 @@ def project_detail(request, code):
     project = project_get(actor=request.actor, code=code)
     can_edit = can_manage_projects_of(request.actor, project.lead_organisation)
     return render(
-        request, "programmes/project_detail.html", {"project": project, "can_edit": can_edit}
+        request,
+        "programmes/project_detail.html",
+        {
+            "project": project,
+            "can_edit": can_edit,
+            "casework_panels": project_panels(request=request, project=project),
+        },
     )
 
 

@@ -153,6 +153,7 @@ class Household(Versioned):
 
     scope_organisation_path = "organisation"
     scope_project_path = "project"
+    scope_household_path = "pk"
 
     class Meta:
         ordering = ["number"]
@@ -253,6 +254,7 @@ class Person(Versioned):
 
     scope_organisation_path = "household__organisation"
     scope_project_path = "household__project"
+    scope_household_path = "household"
 
     class Meta:
         ordering = ["last_key", "first_key", "id"]
@@ -324,6 +326,7 @@ class IdentityDocument(models.Model):
 
     scope_organisation_path = "person__household__organisation"
     scope_project_path = "person__household__project"
+    scope_household_path = "person__household"
 
     class Meta:
         ordering = ["person", "kind"]
@@ -361,6 +364,7 @@ class Consent(models.Model):
 
     scope_organisation_path = "person__household__organisation"
     scope_project_path = "person__household__project"
+    scope_household_path = "person__household"
 
     class Meta:
         ordering = ["person", "purpose", "-given_on"]
@@ -391,6 +395,7 @@ class DuplicateAcknowledgement(models.Model):
 
     scope_organisation_path = "person__household__organisation"
     scope_project_path = "person__household__project"
+    scope_household_path = "person__household"
 
     class Meta:
         ordering = ["-acknowledged_at"]

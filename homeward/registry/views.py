@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from homeward.accounts.roles import Capability
+from homeward.casework.panels import household_panels
 from homeward.core.audit import audit_read
 from homeward.core.errors import ConflictError, ValidationError
 from homeward.core.scope import require
@@ -192,6 +193,7 @@ def household_detail(request, number):
             ),
             "can_edit": may_edit(actor, household),
             "split_into": household.split_into.all(),
+            "casework_panels": household_panels(request=request, household=household),
         },
     )
 

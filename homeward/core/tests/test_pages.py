@@ -3,12 +3,14 @@ the others; templates are rendered strictly, so a misspelt variable fails the te
 
 import copy
 from collections.abc import Callable
+from importlib import import_module
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from homeward.accounts.roles import Capability, Role, capabilities_of
+from homeward.casework import CASEWORK_APPS
 from homeward.core.jobs import job_start
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +37,7 @@ def strict_templates(settings):
 # records use the placeholders filled in by ``world`` below.
 PAGES = {
     "home": ("/", None),
+    "my-day": ("/my-day/", None),
     "my-account": ("/accounts/me/", None),
     "password-change": ("/accounts/password/", None),
     "jobs": ("/jobs/", None),
@@ -94,6 +97,13 @@ ELSEWHERE = {
     # The other router endpoints: api/tests/test_api.py and test_scope.py.
 }
 
+# Each casework app lists its own pages in ``tests/pages.py``.
+CASEWORK_PAGES = [import_module(f"homeward.casework.{app}.tests.pages") for app in CASEWORK_APPS]
+for _module in CASEWORK_PAGES:
+    PAGES |= _module.PAGES
+    API_ENDPOINTS |= _module.API_ENDPOINTS
+    ELSEWHERE |= _module.ELSEWHERE
+
 
 def url_names(resolver=None) -> set[str]:
     names = set()
@@ -130,8 +140,31 @@ def user_in_role(make_user, org_a, project_a, case_worker_a):
 
 
 @pytest.fixture
-def placeholders(household_a) -> Callable[..., dict]:
-    """What fills the paths' placeholders: a job of ``user``'s and A's household."""
+def casework_placeholders(system, case_worker_a, project_a, household_a) -> dict:
+    """The casework records the paths name: A's household is enrolled in project A and
+    selected, and each casework app adds what its pages show."""
+    from homeward.casework.enrolment.services import enrolment_create, enrolment_transition
+
+    enrolment = enrolment_create(actor=system, project=project_a, household=household_a)
+    enrolment_transition(
+        actor=system, enrolment=enrolment, status="selected", expected_version=None
+    )
+    values = {"enrolment": enrolment.pk}
+    for module in CASEWORK_PAGES:
+        values |= module.placeholders(
+            system=system,
+            case_worker=case_worker_a,
+            project=project_a,
+            household=household_a,
+            enrolment=enrolment,
+        )
+    return values
+
+
+@pytest.fixture
+def placeholders(household_a, casework_placeholders) -> Callable[..., dict]:
+    """What fills the paths' placeholders: a job of ``user``'s, A's household and the
+    casework records of ``casework_placeholders``."""
 
     def fill(user) -> dict:
         from homeward.core.actors import Actor
@@ -145,7 +178,7 @@ def placeholders(household_a) -> Callable[..., dict]:
             "household": household_a.number,
             "person": head.pk,
             "national_id": head.national_id,
-        }
+        } | casework_placeholders
 
     return fill
 
@@ -199,7 +232,9 @@ def test_a_user_without_any_role_sees_the_overview_only(client_for, db):
         assert browser.get(path).status_code == 404
 
 
-def test_every_page_sends_an_anonymous_visitor_to_log_in(project_a, household_a):
+def test_every_page_sends_an_anonymous_visitor_to_log_in(
+    project_a, household_a, casework_placeholders
+):
     browser = Client()
     head = household_a.members.get(relationship_to_head="head")
     values = {
@@ -207,7 +242,7 @@ def test_every_page_sends_an_anonymous_visitor_to_log_in(project_a, household_a)
         "household": household_a.number,
         "person": head.pk,
         "national_id": head.national_id,
-    }
+    } | casework_placeholders
     for name, (path, _capability) in PAGES.items():
         response = browser.get(path.format(**values))
         assert response.status_code == 302, name

@@ -1,0 +1,3 @@
+"""Activities."""
+
+from django.db import models  # noqa: F401

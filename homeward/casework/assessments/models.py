@@ -1,0 +1,3 @@
+"""Assessments."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""Assistance."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""Referrals, contacts and grievances."""
+
+from django.db import models  # noqa: F401

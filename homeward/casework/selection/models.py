@@ -1,0 +1,3 @@
+"""Selection."""
+
+from django.db import models  # noqa: F401
