@@ -69,6 +69,19 @@ def project_panels(*, request, project) -> list[Panel]:
     return panels
 
 
+def has_agenda(actor) -> bool:
+    """Whether work can fall due for ``actor``: casework, contacts, selection decisions, or
+    approvals in projects whose people they may see."""
+    from homeward.accounts.roles import Capability as C
+
+    return (
+        actor.can(C.RECORD_CASEWORK)
+        or actor.can(C.RECORD_CONTACTS)
+        or actor.can(C.DECIDE_SELECTION)
+        or (actor.can(C.MANAGE_PROJECTS) and actor.can(C.VIEW_PERSONAL_DATA))
+    )
+
+
 def agenda(*, actor, today: datetime.date) -> list[AgendaItem]:
     """Everything due for ``actor``: overdue first, then by date, approvals last."""
     items: list[AgendaItem] = []

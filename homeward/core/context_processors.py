@@ -1,14 +1,18 @@
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.roles import Capability
 
-# (url name, label, capability needed, or a tuple of which any will do; None: every
-# signed-in user)
+# (url name, label, who sees it): a capability, a tuple of capabilities of which any will do,
+# the dotted path of a rule ``(actor) -> bool``, or None for every signed-in user.
 NAVIGATION = [
     ("home", _("Overview"), None),
-    ("my-day", _("My day"), (Capability.RECORD_CASEWORK, Capability.RECORD_CONTACTS)),
+    ("my-day", _("My day"), "homeward.casework.panels.has_agenda"),
     ("registry", _("Registry"), Capability.VIEW_PERSONAL_DATA),
+    ("referrals", _("Referrals"), Capability.VIEW_PERSONAL_DATA),
+    ("contacts", _("Information desk"), Capability.RECORD_CONTACTS),
+    ("grievances", _("Grievances"), "homeward.casework.contacts.access.may_read_grievances"),
     ("projects", _("Projects"), Capability.VIEW_PROJECTS),
     ("organisations", _("Organisations"), Capability.MANAGE_USERS),
     ("users", _("Users"), Capability.MANAGE_USERS),
@@ -22,6 +26,9 @@ def _may(actor, capability) -> bool:
         return True
     if isinstance(capability, tuple):
         return any(actor.can(one) for one in capability)
+    if isinstance(capability, str) and "." in capability:
+        # A rule no single capability expresses: the dotted path of ``rule(actor) -> bool``.
+        return import_string(capability)(actor)
     return actor.can(capability)
 
 

@@ -77,6 +77,18 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
 
+    @property
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for each change. Templates must not loop over
+        ``changes.items``: a change of a field named ``items`` would be looked up instead."""
+        rows = []
+        for name, change in (self.changes or {}).items():
+            if isinstance(change, dict):
+                rows.append((name, change.get("before"), change.get("after")))
+            else:
+                rows.append((name, None, change))
+        return rows
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise TypeError("The audit trail is append-only.")

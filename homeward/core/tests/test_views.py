@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from homeward.accounts.roles import Role
 from homeward.core.models import AuditEvent, Job
 
 pytestmark = pytest.mark.django_db
@@ -195,14 +196,49 @@ def test_the_overview_lists_the_roles(client_for, make_user, org_a, project_a2):
     assert b"project-a2" in response.content
 
 
-def test_the_navigation_shows_what_the_role_may_use(client_for, case_worker_a, admin_a):
-    def links(user):
+def test_the_navigation_shows_what_the_role_may_use(client_for, make_user, org_a, project_a):
+    def links(role):
+        user = make_user(org_a, role)
         return {item["url"] for item in client_for(user).get("/").context["navigation"]}
 
-    assert links(case_worker_a) == {"/", "/registry/", "/projects/", "/jobs/"}
-    assert links(admin_a) == {"/", "/projects/", "/organisations/", "/users/", "/audit/", "/jobs/"}
+    casework = {"/my-day/", "/registry/", "/referrals/", "/projects/"}
+    assert links(Role.CASE_WORKER) == {"/", "/jobs/", "/contacts/", "/grievances/"} | casework
+    assert links(Role.PROJECT_MANAGER) == {"/", "/jobs/", "/grievances/"} | casework
+    # The information desk records calls and complaints but sees no one in the registry.
+    assert links(Role.INFO_DESK_OPERATOR) == {
+        "/",
+        "/jobs/",
+        "/my-day/",
+        "/contacts/",
+        "/grievances/",
+        "/projects/",
+    }
+    # Administrators manage accounts and projects, never casework: no link to a 404.
+    assert links(Role.ADMINISTRATOR) == {
+        "/",
+        "/projects/",
+        "/organisations/",
+        "/users/",
+        "/audit/",
+        "/jobs/",
+    }
+    assert links(Role.DONOR_VIEWER) == {"/", "/projects/", "/jobs/"}
 
 
 def test_health_answers_head_requests_of_load_balancers(client):
     response = client.head("/health/")
     assert response.status_code == 200
+
+
+def test_a_change_of_a_field_named_items_is_shown_as_a_change(client_for, admin_a, org_a):
+    # A template that looped over ``changes.items`` would call the dict's key instead.
+    AuditEvent.objects.create(
+        actor_label="system",
+        organisation=org_a,
+        action="delivery.update",
+        target_type="assistance.delivery",
+        changes={"items": {"before": "2 tools", "after": "3 tools"}},
+        via="cli",
+    )
+    page = client_for(admin_a).get("/audit/?action=delivery").content.decode()
+    assert "2 tools → 3 tools" in page
