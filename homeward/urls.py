@@ -2,7 +2,6 @@ from django.urls import include, path
 
 from homeward.accounts import views as accounts_views
 from homeward.core import views as core_views
-from homeward.programmes import views as programmes_views
 from homeward.registry import views as registry_views
 
 urlpatterns = [
@@ -24,9 +23,7 @@ urlpatterns = [
     path("users/", accounts_views.user_list, name="users"),
     path("users/new/", accounts_views.user_new, name="user-new"),
     path("users/<str:username>/", accounts_views.user_detail, name="user"),
-    path("projects/", programmes_views.project_list, name="projects"),
-    path("projects/<slug:code>/", programmes_views.project_detail, name="project"),
-    path("projects/<slug:code>/edit/", programmes_views.project_edit, name="project-edit"),
+    path("", include("homeward.programmes.urls")),
     path("registry/", registry_views.registry_search, name="registry"),
     path("registry/register/", registry_views.household_register_view, name="household-register"),
     path("registry/check-jmbg/", registry_views.national_id_check, name="national-id-check"),

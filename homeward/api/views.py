@@ -14,7 +14,7 @@ from homeward.core.scope import require
 from homeward.core.selectors import audit_events, job_get, job_list
 from homeward.programmes.models import Project
 from homeward.programmes.selectors import project_get, project_list
-from homeward.programmes.services import project_update
+from homeward.programmes.services import municipalities_resolve, project_create, project_update
 
 
 class ActorMixin:
@@ -52,10 +52,16 @@ class OrganisationViewSet(ActorMixin, viewsets.ReadOnlyModelViewSet):
         return organisation_get(actor=self.actor, code=self.kwargs["code"])
 
 
-class ProjectViewSet(ActorMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(
+    ActorMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Projects with every field; municipalities and organisations by their codes. Managers
+    create projects of their organisation and change them; a place may be written by code or
+    by any spelling of its name."""
+
     serializer_class = serializers.ProjectSerializer
     lookup_field = "code"
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         if self.describing_schema:
@@ -66,6 +72,25 @@ class ProjectViewSet(ActorMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModel
     def get_object(self):
         return project_get(actor=self.actor, code=self.kwargs["code"])
 
+    @staticmethod
+    def _values(validated: dict) -> dict:
+        values = dict(validated)
+        if "municipalities" in values:
+            values["municipalities"] = municipalities_resolve(values["municipalities"])
+        return values
+
+    @extend_schema(
+        request=serializers.ProjectCreateSerializer,
+        responses={201: serializers.ProjectSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        require(self.actor, Capability.MANAGE_PROJECTS)
+        given = serializers.ProjectCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        project = project_create(actor=self.actor, **self._values(given.validated_data))
+        project = project_get(actor=self.actor, code=project.code)
+        return Response(serializers.ProjectSerializer(project).data, status=201)
+
     @extend_schema(
         request=serializers.ProjectUpdateSerializer, responses=serializers.ProjectSerializer
     )
@@ -73,11 +98,10 @@ class ProjectViewSet(ActorMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModel
         project = self.get_object()
         update = serializers.ProjectUpdateSerializer(data=request.data)
         update.is_valid(raise_exception=True)
-        changes = dict(update.validated_data)
+        changes = self._values(update.validated_data)
         version = changes.pop("version")
-        project = project_update(
-            actor=self.actor, project=project, expected_version=version, **changes
-        )
+        project_update(actor=self.actor, project=project, expected_version=version, **changes)
+        project = project_get(actor=self.actor, code=project.code)
         return Response(serializers.ProjectSerializer(project).data)
 
 

@@ -4,23 +4,78 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from homeward.accounts.models import Organisation
 from homeward.accounts.roles import Capability
 from homeward.casework.panels import project_panels
 from homeward.core.errors import ConflictError, ValidationError
 from homeward.core.scope import require
-from homeward.core.views_util import apply_errors
-from homeward.programmes.forms import ProjectEditForm
+from homeward.core.views_util import apply_errors, conflict_rows
+from homeward.programmes.forms import ProjectEditForm, ProjectNewForm
 from homeward.programmes.selectors import project_get
 from homeward.programmes.selectors import project_list as select_projects
-from homeward.programmes.services import can_manage_projects_of, project_update
+from homeward.programmes.services import (
+    can_manage_projects_of,
+    municipalities_resolve,
+    project_create,
+    project_update,
+)
+
+
+def _lead_choices(actor):
+    """The organisations whose projects ``actor`` may define."""
+    scope = actor.scope(Capability.MANAGE_PROJECTS)
+    organisations = Organisation.objects.filter(is_active=True).exclude(
+        kind=Organisation.Kind.DONOR
+    )
+    if not scope.is_global:
+        organisations = organisations.filter(pk__in=scope.organisation_ids)
+    return organisations.order_by("name")
+
+
+def _save(form, save) -> bool:
+    """Resolve the places the form names, then ``save(**changes)``; errors land on the form."""
+    try:
+        changes = form.changes()
+        changes["municipalities"] = municipalities_resolve(changes["municipalities"])
+        save(**changes)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    return True
 
 
 @login_required
 def project_list(request):
     require(request.actor, Capability.VIEW_PROJECTS)
+    actor = request.actor
     return render(
-        request, "programmes/project_list.html", {"projects": select_projects(actor=request.actor)}
+        request,
+        "programmes/project_list.html",
+        {
+            "projects": select_projects(actor=actor),
+            "can_create": actor.can(Capability.MANAGE_PROJECTS) and _lead_choices(actor).exists(),
+        },
     )
+
+
+@login_required
+def project_new(request):
+    actor = request.actor
+    lead_choices = _lead_choices(actor)
+    if not actor.can(Capability.MANAGE_PROJECTS) or not lead_choices.exists():
+        raise Http404
+    initial = {"lead_organisation": lead_choices.first().code} if lead_choices.count() == 1 else {}
+    form = ProjectNewForm(request.POST or None, lead_choices=lead_choices, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        created = []
+
+        def create(**changes):
+            created.append(project_create(actor=actor, code=form.cleaned_data["code"], **changes))
+
+        if _save(form, create):
+            messages.success(request, _("The project was created."))
+            return redirect("project", code=created[0].code)
+    return render(request, "programmes/project_new.html", {"form": form})
 
 
 @login_required
@@ -44,19 +99,25 @@ def project_edit(request, code):
     project = project_get(actor=actor, code=code)
     if not can_manage_projects_of(actor, project.lead_organisation):
         raise Http404
+    lead_choices = _lead_choices(actor)
     form = ProjectEditForm(
-        request.POST or None, instance=project, initial={"version": project.version}
+        request.POST or None,
+        lead_choices=lead_choices,
+        initial=ProjectEditForm.initial_for(project),
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in ProjectEditForm.Meta.fields}
-        try:
+
+        def update(**changes):
             project_update(
                 actor=actor,
                 project=project,
                 expected_version=form.cleaned_data["version"],
                 **changes,
             )
+
+        try:
+            saved = _save(form, update)
         except ConflictError as error:
             # Keep what this person typed, show what the other saved, and let them save
             # again knowingly over the version they have now seen.
@@ -64,15 +125,21 @@ def project_edit(request, code):
             current = project_get(actor=actor, code=code)
             data = request.POST.copy()
             data["version"] = current.version
-            form = ProjectEditForm(data, instance=current)
+            form = ProjectEditForm(
+                data, lead_choices=lead_choices, initial=ProjectEditForm.initial_for(current)
+            )
             form.is_valid()
-        except ValidationError as error:
-            apply_errors(form, error)
         else:
-            messages.success(request, _("The project was saved."))
-            return redirect("project", code=project.code)
+            if saved:
+                messages.success(request, _("The project was saved."))
+                return redirect("project", code=project.code)
     return render(
         request,
         "programmes/project_edit.html",
-        {"project": project, "form": form, "conflict": conflict},
+        {
+            "project": project,
+            "form": form,
+            "conflict": conflict,
+            "conflict_rows": conflict_rows(conflict, form),
+        },
     )

@@ -144,11 +144,19 @@ def test_the_project_shows_codes_not_ids(api_client, project_a):
     assert body == {
         "code": "project-a",
         "title": "Project project-a",
+        "title_sr": "",
+        "title_sr_latn": "",
+        "title_sq": "",
+        "description": "",
         "lead_organisation": "org-a",
         "partners": [],
         "donors": ["donor"],
         "start_date": "2025-01-01",
         "end_date": "2026-12-31",
+        "budget": None,
+        "currency": "EUR",
+        "municipalities": [],
+        "target_groups": [],
         "version": 1,
     }
 

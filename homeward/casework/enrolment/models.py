@@ -114,6 +114,17 @@ class Enrolment(Versioned):
     def is_beneficiary(self) -> bool:
         return self.status in self.BENEFICIARY
 
+    @property
+    def status_class(self) -> str:
+        """The CSS class that colours the status: taking part, stopped, or waiting."""
+        if self.status in self.BENEFICIARY:
+            return "status-done"
+        if self.status in (self.Status.REJECTED, self.Status.DROPPED):
+            return "status-stopped"
+        if self.status == self.Status.WAITLISTED:
+            return "status-warning"
+        return ""
+
 
 class EnrolmentStep(models.Model):
     """One change of an enrolment's status: when it took effect, who made it and why."""

@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 
 from homeward.accounts.models import Organisation
 from homeward.accounts.roles import Capability
-from homeward.casework.common import acting_organisation, check_transition, require_project
+from homeward.casework.common import (
+    acting_organisation,
+    check_transition,
+    project_in_scope,
+    require_project,
+)
 from homeward.casework.enrolment.models import Enrolment, EnrolmentStep
 from homeward.core.actors import Actor
 from homeward.core.audit import audit_record
@@ -75,7 +80,8 @@ def enrolment_create(
     _require_visible(actor, household)
     organisation = acting_organisation(actor, project, Capability.RECORD_CASEWORK, organisation)
     on = on or timezone.localdate()
-    _check_date(on, field="on")
+    # Nobody is a candidate of a project that had not started yet.
+    _check_date(on, field="on", not_before=project.start_date)
     existing = Enrolment.objects.filter(project=project, household=household, person=person)
     if existing.exists():
         raise ValidationError(
@@ -121,12 +127,19 @@ def enrolment_create(
 def may_decide(actor: Actor, enrolment: Enrolment, status: str) -> bool:
     """Whether ``actor`` may move ``enrolment`` to ``status``: selection decisions are the
     committee's and managers', the rest the case workers'."""
-    from homeward.casework.common import project_in_scope
-
     capability = (
         Capability.DECIDE_SELECTION if status in Enrolment.DECISIONS else Capability.RECORD_CASEWORK
     )
     return project_in_scope(actor, enrolment.project, capability)
+
+
+def next_statuses(actor: Actor, enrolment: Enrolment) -> list[str]:
+    """The statuses ``enrolment`` may move to next, of those ``actor`` may decide."""
+    return [
+        status
+        for status in Enrolment.TRANSITIONS.get(enrolment.status, ())
+        if may_decide(actor, enrolment, status)
+    ]
 
 
 @service

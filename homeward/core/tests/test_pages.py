@@ -46,6 +46,7 @@ PAGES = {
     "projects": ("/projects/", Capability.VIEW_PROJECTS),
     "project": ("/projects/project-a/", Capability.VIEW_PROJECTS),
     "project-edit": ("/projects/project-a/edit/", Capability.MANAGE_PROJECTS),
+    "project-new": ("/projects/new/", Capability.MANAGE_PROJECTS),
     "organisations": ("/organisations/", Capability.MANAGE_USERS),
     "organisation": ("/organisations/org-a/", Capability.MANAGE_USERS),
     "users": ("/users/", Capability.MANAGE_USERS),

@@ -13,6 +13,9 @@ def _form(project, **changes):
         "title": project.title,
         "start_date": project.start_date.isoformat(),
         "end_date": project.end_date.isoformat(),
+        "lead_organisation": project.lead_organisation.code,
+        "donors": [o.code for o in project.donors.all()],
+        "currency": project.currency,
         "version": project.version,
     }
     data.update(changes)
