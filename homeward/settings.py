@@ -273,7 +273,31 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # The six Washington Group questions share one answer scale.
-    "ENUM_NAME_OVERRIDES": {"DifficultyEnum": "homeward.registry.models.Difficulty"},
+    # Several models have a "status", "kind", "category" or "channel": each its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "DifficultyEnum": "homeward.registry.models.Difficulty",
+        "SexEnum": "homeward.registry.models.Sex",
+        "DisplacementStatusEnum": "homeward.registry.models.DisplacementStatus",
+        "OrganisationKindEnum": "homeward.accounts.models.Organisation.Kind",
+        "DocumentKindEnum": "homeward.registry.models.IdentityDocument.Kind",
+        "DocumentStatusEnum": "homeward.registry.models.IdentityDocument.Status",
+        "JobStatusEnum": "homeward.core.models.Job.Status",
+        "EnrolmentStatusEnum": "homeward.casework.enrolment.models.Enrolment.Status",
+        "AssessmentKindEnum": "homeward.casework.assessments.models.AssessmentTemplate.Kind",
+        "AssistanceCategoryEnum": "homeward.casework.assistance.models.Category",
+        "DeliveryStatusEnum": "homeward.casework.assistance.models.Delivery.Status",
+        "SessionStatusEnum": "homeward.casework.activities.models.Session.Status",
+        "ActivityKindEnum": "homeward.casework.activities.models.ActivityKind",
+        "MaterialKindEnum": "homeward.casework.activities.models.MaterialKind",
+        "ParticipantCategoryEnum": "homeward.casework.activities.models.ParticipantCategory",
+        "ReceiverCategoryEnum": "homeward.casework.contacts.models.Referral.ReceiverCategory",
+        "AreaKindEnum": "homeward.geo.models.AreaKind",
+        "ContactChannelEnum": "homeward.casework.contacts.models.Channel",
+        "ReferralStatusEnum": "homeward.casework.contacts.models.Referral.Status",
+        "GrievanceChannelEnum": "homeward.casework.contacts.models.Grievance.Channel",
+        "GrievanceCategoryEnum": "homeward.casework.contacts.models.Grievance.Category",
+        "GrievanceStatusEnum": "homeward.casework.contacts.models.Grievance.Status",
+    },
 }
 
 LOGGING = {

@@ -77,6 +77,14 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit trail is append-only.")
+
     @property
     def change_rows(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for each change. Templates must not loop over
@@ -88,14 +96,6 @@ class AuditEvent(models.Model):
             else:
                 rows.append((name, None, change))
         return rows
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The audit trail is append-only.")
 
 
 class Job(models.Model):
