@@ -51,13 +51,13 @@ def test_the_day_puts_overdue_work_first_and_approvals_last(due_work, case_worke
     today = timezone.localdate()
     items = agenda(actor=Actor(user=manager_a), today=today)
     overdue = [item for item in items if item.is_overdue(today)]
-    assert overdue and all(item.due_on < today for item in overdue)
+    assert overdue
+    assert all(item.due_on < today for item in overdue)
     assert items[0].is_overdue(today)
     # The candidate waiting for a decision is an approval, after everything with a date.
     approvals = [index for index, item in enumerate(items) if item.is_approval]
-    assert approvals and min(approvals) > max(
-        index for index, item in enumerate(items) if not item.is_approval
-    )
+    assert approvals
+    assert min(approvals) > max(index for index, item in enumerate(items) if not item.is_approval)
 
 
 def test_the_page_shows_each_app_s_work_in_its_section(due_work, client_for, case_worker_a):
