@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "homeward.geo",
     "homeward.programmes",
     "homeward.registry",
+    "homeward.casework",
     "homeward.casework.enrolment",
     "homeward.casework.selection",
     "homeward.casework.assessments",
