@@ -5,6 +5,7 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from homeward.casework.demo import load_demo_casework
 from homeward.demo import DEMO_PASSWORD, USERS, load_demo
 from homeward.registry.demo import DEFAULT_HOUSEHOLDS, load_demo_registry
 
@@ -49,6 +50,9 @@ class Command(BaseCommand):
         )
         added = load_demo_registry(households=households)
         self.stdout.write(f"Demo registry: {added} households added.")
+        casework = load_demo_casework()
+        summary = ", ".join(f"{number} {kind}" for kind, number in casework.items())
+        self.stdout.write(f"Demo casework: {summary or 'nothing'} added.")
         self.stdout.write(
             self.style.MIGRATE_HEADING(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         )
