@@ -174,14 +174,21 @@ class ParticipantSerializer(serializers.ModelSerializer):
             "version",
         ]
 
+    @staticmethod
+    def _share(participant) -> tuple[int, int]:
+        """Counted once per participant, or already for the whole list (``count_attendance``)."""
+        if not hasattr(participant, "attended"):
+            participant.attended, participant.counted = attendance_share(participant)
+        return participant.attended, participant.counted
+
     def get_sessions_attended(self, participant) -> int:
-        return attendance_share(participant)[0]
+        return self._share(participant)[0]
 
     def get_sessions_counted(self, participant) -> int:
-        return attendance_share(participant)[1]
+        return self._share(participant)[1]
 
     def get_meets_rule(self, participant) -> bool:
-        return meets_rule(participant)
+        return meets_rule(participant, self._share(participant))
 
 
 class EnrolSerializer(serializers.Serializer):
@@ -268,7 +275,9 @@ class ActivityViewSet(
                 actor=self.actor, activity=activity, person=given.validated_data["person"]
             )
             return Response(ParticipantSerializer(participant).data, status=status.HTTP_201_CREATED)
-        participants = activity.participants.select_related("person", "person__household")
+        participants = selectors.count_attendance(
+            list(activity.participants.select_related("person", "person__household"))
+        )
         return Response(ParticipantSerializer(participants, many=True).data)
 
     @extend_schema(request=CompleteSerializer, responses=ParticipantSerializer)
@@ -330,8 +339,13 @@ class SessionSerializer(serializers.ModelSerializer):
                 "name": attendance.person.full_name,
                 "household_number": attendance.person.household.number,
             }
-            for attendance in selectors.session_attendances(session)
+            for attendance in self._attendances(session)
         ]
+
+    @staticmethod
+    def _attendances(session):
+        listed = getattr(session, "listed_attendances", None)
+        return selectors.session_attendances(session) if listed is None else listed
 
 
 class SessionFieldsSerializer(serializers.Serializer):
@@ -393,9 +407,9 @@ class SessionViewSet(
             if not given.isdigit():
                 raise serializers.ValidationError({"activity": ["Give an activity id."]})
             activity = selectors.activity_get(actor=self.actor, pk=int(given))
-        return selectors.session_list(actor=self.actor, activity=activity).prefetch_related(
-            "other_participants"
-        )
+        return selectors.with_attendances(
+            selectors.session_list(actor=self.actor, activity=activity)
+        ).prefetch_related("other_participants")
 
     def get_object(self):
         return selectors.session_get(actor=self.actor, pk=self.kwargs["pk"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.http import Http404
 
 from homeward.accounts.roles import Capability
@@ -23,7 +23,7 @@ from homeward.casework.activities.models import (
     Participant,
     Session,
 )
-from homeward.casework.activities.services import attendance_share, meets_rule
+from homeward.casework.activities.services import meets_rule
 from homeward.casework.common import project_in_scope
 from homeward.core.scope import get_or_404, get_scoped_or_404, scoped
 from homeward.programmes.models import Project
@@ -90,9 +90,21 @@ def session_get(*, actor, pk) -> Session:
     )
 
 
-def session_attendances(session: Session):
-    return session.attendances.select_related("person", "person__household").order_by(
+def _attendances():
+    return Attendance.objects.select_related("person", "person__household").order_by(
         "person__last_key", "person__first_key", "pk"
+    )
+
+
+def session_attendances(session: Session):
+    return _attendances().filter(session=session)
+
+
+def with_attendances(sessions):
+    """``sessions`` each with ``listed_attendances``, as ``session_attendances`` orders them,
+    fetched in one query for the whole list."""
+    return sessions.prefetch_related(
+        Prefetch("attendances", queryset=_attendances(), to_attr="listed_attendances")
     )
 
 
@@ -125,6 +137,10 @@ def attendance_grid(activity: Activity) -> tuple[list[Session], list[Participant
     present = set(
         Attendance.objects.filter(session__activity=activity).values_list("session_id", "person_id")
     )
+    held = sum(1 for session in sessions if session.status == Session.Status.HELD)
+    # What ``attendance_share`` counts, from the sessions and marks already read: one query
+    # per participant would grow with the list.
+    counted = max(activity.sessions_planned, held)
     rows = []
     participants = activity.participants.select_related("person", "person__household")
     for participant in participants:
@@ -135,17 +151,47 @@ def attendance_grid(activity: Activity) -> tuple[list[Session], list[Participant
             for session in sessions
         ]
         participant.activity = activity
-        attended, counted = attendance_share(participant)
+        attended = marks.count(True)
         rows.append(
             ParticipantRow(
                 participant=participant,
                 marks=marks,
                 attended=attended,
                 counted=counted,
-                meets_rule=meets_rule(participant),
+                meets_rule=meets_rule(participant, (attended, counted)),
             )
         )
     return sessions, rows
+
+
+def count_attendance(participants: list[Participant]) -> list[Participant]:
+    """Set ``attended`` and ``counted`` on each participant (its activity loaded), as
+    ``attendance_share`` gives them, in two queries however long the list."""
+    activity_ids = {participant.activity_id for participant in participants}
+    held = dict(
+        Session.objects.filter(activity__in=activity_ids, status=Session.Status.HELD)
+        .values("activity")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("activity", "count")
+    )
+    attended = {
+        (row["session__activity"], row["person"]): row["count"]
+        for row in Attendance.objects.filter(
+            session__activity__in=activity_ids,
+            session__status=Session.Status.HELD,
+            person__in={participant.person_id for participant in participants},
+        )
+        .values("session__activity", "person")
+        .annotate(count=Count("pk"))
+        .order_by()
+    }
+    for participant in participants:
+        participant.attended = attended.get((participant.activity_id, participant.person_id), 0)
+        participant.counted = max(
+            participant.activity.sessions_planned, held.get(participant.activity_id, 0)
+        )
+    return participants
 
 
 def completed_participants(
@@ -282,10 +328,7 @@ def household_activities(*, actor, household):
         actor,
         Capability.VIEW_PERSONAL_DATA,
     ).order_by("-activity__planned_start", "person__first_key")
-    rows = list(participations)
-    for participant in rows:
-        participant.attended, participant.counted = attendance_share(participant)
-    return rows
+    return count_attendance(list(participations))
 
 
 def sessions_due(*, actor, today: datetime.date):

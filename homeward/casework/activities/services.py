@@ -537,8 +537,9 @@ def attendance_share(participant: Participant) -> tuple[int, int]:
     return attended, max(activity.sessions_planned, held)
 
 
-def meets_rule(participant: Participant) -> bool:
-    attended, counted = attendance_share(participant)
+def meets_rule(participant: Participant, share: tuple[int, int] | None = None) -> bool:
+    """``share``: the participant's (attended, counted) when a list already counted it."""
+    attended, counted = share if share is not None else attendance_share(participant)
     return counted > 0 and attended * 100 >= participant.activity.completion_share * counted
 
 

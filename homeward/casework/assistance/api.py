@@ -398,7 +398,10 @@ class MonitoringVisitViewSet(ActorMixin, viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         due_by = None
         if params.get("due_by"):
-            due_by = serializers.DateField().run_validation(params["due_by"])
+            try:
+                due_by = serializers.DateField().run_validation(params["due_by"])
+            except serializers.ValidationError as invalid:
+                raise serializers.ValidationError({"due_by": invalid.detail}) from invalid
         visits = selectors.monitoring_visit_list(
             actor=self.actor,
             due_by=due_by,

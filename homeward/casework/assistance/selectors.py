@@ -43,9 +43,7 @@ def _deliveries():
     )
 
 
-def delivery_list(
-    *, actor, project=None, status=None, household=None, assistance_type=None, person=None
-):
+def delivery_list(*, actor, project=None, status=None, household=None, assistance_type=None):
     deliveries = scoped(_deliveries(), actor, Capability.VIEW_PERSONAL_DATA)
     if project is not None:
         deliveries = deliveries.filter(project=project)
@@ -55,8 +53,6 @@ def delivery_list(
         deliveries = deliveries.filter(household=household)
     if assistance_type is not None:
         deliveries = deliveries.filter(assistance_type=assistance_type)
-    if person is not None:
-        deliveries = deliveries.filter(person=person)
     return deliveries
 
 

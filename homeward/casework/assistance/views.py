@@ -83,15 +83,16 @@ def project_deliveries(request, code):
     actor = request.actor
     project = selectors.project_for_deliveries(actor=actor, code=code)
     form = DeliveryFilterForm(request.GET or None)
-    deliveries = selectors.delivery_list(actor=actor, project=project)
-    if form.is_bound and form.is_valid():
-        if form.cleaned_data.get("status"):
-            deliveries = deliveries.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data.get("assistance_type"):
-            deliveries = deliveries.filter(assistance_type=form.cleaned_data["assistance_type"])
-        number = (form.cleaned_data.get("household") or "").strip().upper()
-        if number:
-            deliveries = deliveries.filter(household__number=number)
+    criteria = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    deliveries = selectors.delivery_list(
+        actor=actor,
+        project=project,
+        status=criteria.get("status"),
+        assistance_type=criteria.get("assistance_type"),
+    )
+    number = (criteria.get("household") or "").strip().upper()
+    if number:
+        deliveries = deliveries.filter(household__number=number)
     totals = selectors.delivery_totals(deliveries)
     page = Paginator(deliveries.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -18,7 +18,7 @@ from homeward.accounts.models import Organisation
 from homeward.accounts.roles import Capability
 from homeward.api.views import ActorMixin
 from homeward.casework.contacts import selectors
-from homeward.casework.contacts.access import household_visible, may_read_grievances
+from homeward.casework.contacts.access import may_read_grievances
 from homeward.casework.contacts.models import Channel, Contact, Grievance, Referral
 from homeward.casework.contacts.services import (
     contact_record,
@@ -31,10 +31,10 @@ from homeward.casework.contacts.services import (
     referral_update,
 )
 from homeward.core.audit import audit_read
-from homeward.core.scope import require
+from homeward.core.scope import require, scoped
 from homeward.programmes.selectors import project_list
 from homeward.registry import selectors as registry
-from homeward.registry.models import Consent, DisplacementStatus, Person, Sex
+from homeward.registry.models import Consent, DisplacementStatus, Household, Person, Sex
 
 C = Capability
 _VERSION_HELP = "The version you read; a save over somebody else's newer one answers 409."
@@ -290,7 +290,29 @@ class ReferralViewSet(
 # --- contacts -----------------------------------------------------------------------------
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class _LinkedHousehold:
+    """The ``household`` of a contact or grievance, as its number, for those who may see it;
+    which of a list's households they may see is asked once for the whole list."""
+
+    def get_household(self, record) -> str | None:
+        actor = self.context.get("actor")
+        if record.household_id is None or actor is None or not actor.can(C.VIEW_PERSONAL_DATA):
+            return None
+        if "visible_households" not in self.context:
+            listed = getattr(self.parent, "instance", None)
+            rows = [record] if listed is None else listed
+            linked = {row.household_id for row in rows if row.household_id is not None}
+            self.context["visible_households"] = set(
+                scoped(
+                    Household.objects.filter(pk__in=linked), actor, C.VIEW_PERSONAL_DATA
+                ).values_list("pk", flat=True)
+            )
+        if record.household_id not in self.context["visible_households"]:
+            return None
+        return record.household.number
+
+
+class ContactSerializer(_LinkedHousehold, serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
     organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
     household = serializers.SerializerMethodField(
@@ -321,12 +343,6 @@ class ContactSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = fields
-
-    def get_household(self, contact) -> str | None:
-        actor = self.context.get("actor")
-        if contact.household_id is None or actor is None or not actor.can(C.VIEW_PERSONAL_DATA):
-            return None
-        return contact.household.number if household_visible(actor, contact.household) else None
 
 
 class ContactCreateSerializer(serializers.Serializer):
@@ -438,7 +454,7 @@ class ContactViewSet(
 # --- grievances ---------------------------------------------------------------------------
 
 
-class GrievanceSerializer(serializers.ModelSerializer):
+class GrievanceSerializer(_LinkedHousehold, serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="code", read_only=True)
     organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
     household = serializers.SerializerMethodField()
@@ -473,12 +489,6 @@ class GrievanceSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = fields
-
-    def get_household(self, grievance) -> str | None:
-        actor = self.context.get("actor")
-        if grievance.household_id is None or actor is None or not actor.can(C.VIEW_PERSONAL_DATA):
-            return None
-        return grievance.household.number if household_visible(actor, grievance.household) else None
 
 
 class GrievanceCreateSerializer(serializers.Serializer):

@@ -398,10 +398,6 @@ class Grievance(Versioned):
         return str(self)
 
     @property
-    def is_sensitive(self) -> bool:
-        return self.category == self.Category.SENSITIVE
-
-    @property
     def days_to_acknowledge(self) -> int | None:
         if self.acknowledged_on is None:
             return None

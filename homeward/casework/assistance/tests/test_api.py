@@ -294,3 +294,9 @@ def test_monitoring_visits_are_listed_and_recorded(delivered, api_client_for, ca
         format="json",
     )
     assert stale.status_code == 409
+
+
+def test_a_malformed_due_date_names_its_parameter(api_client_for, case_worker_a):
+    refused = api_client_for(case_worker_a).get("/api/v1/monitoring-visits/?due_by=soon")
+    assert refused.status_code == 400
+    assert list(refused.json()["error"]["fields"]) == ["due_by"]
