@@ -9,8 +9,23 @@ from django.utils.translation import gettext as _
 from homeward.accounts.models import Organisation
 from homeward.accounts.roles import Capability, capabilities_of
 from homeward.core.actors import Actor
-from homeward.core.errors import TransitionNotAllowed
+from homeward.core.errors import TransitionNotAllowed, ValidationError
 from homeward.core.scope import Scope
+
+# Counts below this are shown as "fewer than 5" to whoever may not see the people: a donor
+# could otherwise tell who they are.
+SMALL_CELL = 5
+
+
+def household_member(household, person_id):
+    """The member ``person_id`` of ``household`` (None for none named): a person of another
+    household is refused, naming the field."""
+    if person_id is None:
+        return None
+    person = household.members.filter(pk=person_id).first()
+    if person is None:
+        raise ValidationError({"person": _("This person is not a member of the household.")})
+    return person
 
 
 def project_in_scope(actor: Actor, project, capability: Capability) -> bool:

@@ -14,8 +14,8 @@ from homeward.api.views import ActorMixin
 from homeward.casework.assessments import selectors
 from homeward.casework.assessments.models import Assessment, AssessmentTemplate
 from homeward.casework.assessments.services import assessment_record, assessment_update
+from homeward.casework.common import household_member
 from homeward.core.audit import audit_read
-from homeward.core.errors import ValidationError
 from homeward.core.scope import require
 from homeward.programmes.selectors import project_list
 from homeward.registry import selectors as registry
@@ -91,15 +91,6 @@ class AssessmentUpdateSerializer(serializers.Serializer):
     )
     assessed_on = serializers.DateField(required=False)
     person = serializers.IntegerField(required=False, allow_null=True)
-
-
-def _person(household, person_id):
-    if person_id is None:
-        return None
-    person = household.members.filter(pk=person_id).first()
-    if person is None:
-        raise ValidationError({"person": _("This person is not a member of the household.")})
-    return person
 
 
 @extend_schema(
@@ -190,7 +181,8 @@ class AssessmentViewSet(
             raise serializers.ValidationError(
                 {
                     "template_version": [
-                        f"Version {wanted} is not in use; the version in use is {template.version}."
+                        _("Version %(wanted)s is not in use; the version in use is %(current)s.")
+                        % {"wanted": wanted, "current": template.version}
                     ]
                 }
             )
@@ -208,7 +200,7 @@ class AssessmentViewSet(
             answers=data["answers"],
             assessed_on=data["assessed_on"],
             project=project,
-            person=_person(household, data.get("person")),
+            person=household_member(household, data.get("person")),
         )
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
@@ -232,7 +224,7 @@ class AssessmentViewSet(
         if "assessed_on" in data:
             changes["assessed_on"] = data["assessed_on"]
         if "person" in data:
-            changes["person"] = _person(assessment.household, data["person"])
+            changes["person"] = household_member(assessment.household, data["person"])
         assessment = assessment_update(
             actor=actor, assessment=assessment, expected_version=data["version"], **changes
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from homeward.accounts.roles import Capability
 from homeward.casework.assessments import selectors
 from homeward.casework.assessments.services import may_record
+from homeward.casework.common import SMALL_CELL, project_in_scope
 from homeward.casework.panels import Panel
 
 
@@ -29,12 +30,15 @@ def household_panel(*, request, household) -> Panel | None:
 def project_panel(*, request, project) -> Panel | None:
     """Aggregates only, small numbers suppressed: the project page is also the donor's."""
     actor = request.actor
-    if not (actor.can(Capability.VIEW_AGGREGATES) or actor.can(Capability.VIEW_PERSONAL_DATA)):
+    if not (
+        project_in_scope(actor, project, Capability.VIEW_AGGREGATES)
+        or project_in_scope(actor, project, Capability.VIEW_PERSONAL_DATA)
+    ):
         return None
     summary = selectors.project_assessments(project=project)
     if not summary.assessed:
         return None
     return Panel(
         template="assessments/includes/project_panel.html",
-        context={"project": project, "summary": summary, "small_cell": selectors.SMALL_CELL},
+        context={"project": project, "summary": summary, "small_cell": SMALL_CELL},
     )

@@ -11,6 +11,7 @@ from django.db.models.functions import RowNumber
 
 from homeward.accounts.roles import Capability
 from homeward.casework.assessments.models import Assessment, AssessmentTemplate
+from homeward.casework.common import SMALL_CELL
 from homeward.core.scope import get_or_404, get_scoped_or_404, require, scoped
 
 # Households per query in ``latest_answers``: well under SQLite's limit of bound parameters.
@@ -185,10 +186,6 @@ def durable_solutions_profile(*, actor, household) -> DurableSolutionsProfile:
             )
         )
     return profile
-
-
-# Counts below this are not shown outside the organisation: a donor could tell who they are.
-SMALL_CELL = 5
 
 
 @dataclass

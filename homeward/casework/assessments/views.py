@@ -26,7 +26,7 @@ from homeward.casework.assessments.services import (
     may_edit,
     may_record,
 )
-from homeward.casework.common import project_in_scope
+from homeward.casework.common import household_member, project_in_scope
 from homeward.casework.enrolment.models import Enrolment
 from homeward.core.audit import audit_read
 from homeward.core.errors import ConflictError, ValidationError
@@ -70,15 +70,6 @@ def _form(request, template, household, assessment=None, data=None):
     return form
 
 
-def _person(household, person_id):
-    if person_id is None:
-        return None
-    person = household.members.filter(pk=person_id).first()
-    if person is None:
-        raise ValidationError({"person": _("This person is not a member of the household.")})
-    return person
-
-
 @login_required
 def assessment_record_view(request, number, code):
     actor = request.actor
@@ -99,7 +90,7 @@ def assessment_record_view(request, number, code):
                 answers=form.answers(),
                 assessed_on=form.cleaned_data["assessed_on"],
                 project=form.chosen_project(),
-                person=_person(household, form.cleaned_data.get("person")),
+                person=household_member(household, form.cleaned_data.get("person")),
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -142,7 +133,7 @@ def assessment_edit(request, pk):
                 expected_version=form.cleaned_data.get("version"),
                 answers=form.answers(),
                 assessed_on=form.cleaned_data["assessed_on"],
-                person=_person(household, form.cleaned_data.get("person")),
+                person=household_member(household, form.cleaned_data.get("person")),
             )
         except ConflictError as error:
             # Keep what this person entered, show what the other saved, and let them save

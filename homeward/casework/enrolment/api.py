@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from homeward.accounts.roles import Capability
 from homeward.api.views import ActorMixin
+from homeward.casework.common import household_member
 from homeward.casework.enrolment import selectors
 from homeward.casework.enrolment.models import Enrolment, EnrolmentStep
 from homeward.casework.enrolment.services import (
@@ -25,7 +26,6 @@ from homeward.casework.enrolment.services import (
 from homeward.core.audit import audit_read
 from homeward.core.scope import require
 from homeward.programmes.selectors import project_get
-from homeward.registry.models import Person
 from homeward.registry.selectors import household_get
 
 
@@ -66,7 +66,11 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         ]
 
     def get_steps(self, enrolment) -> list[dict]:
-        return EnrolmentStepSerializer(selectors.enrolment_steps(enrolment), many=True).data
+        # A list prefetches every enrolment's steps in order (``with_steps``): one query.
+        steps = getattr(enrolment, "ordered_steps", None)
+        if steps is None:
+            steps = selectors.enrolment_steps(enrolment)
+        return EnrolmentStepSerializer(steps, many=True).data
 
     def get_next_statuses(self, enrolment) -> list[str]:
         return next_statuses(self.context["actor"], enrolment)
@@ -130,9 +134,8 @@ class EnrolmentViewSet(ActorMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMod
                     ]
                 }
             )
-        return selectors.enrolment_list(actor=actor, project=project, status=status).order_by(
-            "project__code", "household__number", "pk"
-        )
+        enrolments = selectors.enrolment_list(actor=actor, project=project, status=status)
+        return selectors.with_steps(enrolments).order_by("project__code", "household__number", "pk")
 
     def get_object(self):
         return selectors.enrolment_get(actor=self.actor, pk=self.kwargs["pk"])
@@ -153,13 +156,7 @@ class EnrolmentViewSet(ActorMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMod
         # exist: 404 either way.
         project = project_get(actor=actor, code=values["project"])
         household = household_get(actor=actor, number=values["household"])
-        person = None
-        if values.get("person") is not None:
-            person = Person.objects.filter(pk=values["person"], household=household).first()
-            if person is None:
-                raise serializers.ValidationError(
-                    {"person": [_("This person is not a member of the household.")]}
-                )
+        person = household_member(household, values.get("person"))
         enrolment = enrolment_create(
             actor=actor,
             project=project,

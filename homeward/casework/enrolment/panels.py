@@ -8,15 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from homeward.accounts.roles import Capability
-from homeward.casework.common import project_in_scope
+from homeward.casework.common import SMALL_CELL, project_in_scope
 from homeward.casework.enrolment import selectors
 from homeward.casework.enrolment.models import Enrolment
 from homeward.casework.enrolment.views import enrol_form, enrolling_projects, transition_form
 from homeward.casework.panels import AgendaItem, Panel
 from homeward.programmes.models import Project
-
-# Counts below this are shown as "fewer than 5" to whoever may not see the people.
-SMALL_CELL = 5
 
 
 def household_panel(*, request, household) -> Panel | None:

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from homeward.accounts.roles import Capability
 from homeward.api.views import ActorMixin
 from homeward.casework.selection import selectors
+from homeward.casework.selection.facts import remembered_facts
 from homeward.casework.selection.models import SelectionCandidate, SelectionCriteria, SelectionRun
 from homeward.casework.selection.rules import describe
 from homeward.casework.selection.services import (
@@ -114,6 +115,11 @@ class SelectionCriteriaViewSet(ActorMixin, mixins.CreateModelMixin, viewsets.Rea
 
     def get_object(self):
         return selectors.criteria_get_by_id(actor=self.actor, pk=self.kwargs["pk"])
+
+    def list(self, request, *args, **kwargs):
+        # Every version describes its rules: each assessment question is looked up once.
+        with remembered_facts():
+            return super().list(request, *args, **kwargs)
 
     @extend_schema(request=CriteriaCreateSerializer, responses={201: CriteriaSerializer})
     def create(self, request, *args, **kwargs):

@@ -61,12 +61,15 @@ class SelectionCriteria(models.Model):
 
     @property
     def is_current(self) -> bool:
-        latest = (
-            SelectionCriteria.objects.filter(project_id=self.project_id)
-            .order_by("-number")
-            .values_list("number", flat=True)
-            .first()
-        )
+        # A list annotates the project's latest number (``criteria_list``); one row asks.
+        latest = getattr(self, "latest_number", None)
+        if latest is None:
+            latest = (
+                SelectionCriteria.objects.filter(project_id=self.project_id)
+                .order_by("-number")
+                .values_list("number", flat=True)
+                .first()
+            )
         return latest == self.number
 
 

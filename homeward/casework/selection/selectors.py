@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,10 @@ def criteria_list(*, actor, project=None):
     )
     if project is not None:
         versions = versions.filter(project=project)
-    return versions.order_by("project__code", "-number")
+    latest = SelectionCriteria.objects.filter(project=OuterRef("project")).order_by("-number")
+    return versions.annotate(latest_number=Subquery(latest.values("number")[:1])).order_by(
+        "project__code", "-number"
+    )
 
 
 def criteria_get(*, actor, project, number) -> SelectionCriteria:
@@ -216,10 +220,6 @@ class Change:
         }
 
 
-def _label(rule) -> str:
-    return describe(rule)
-
-
 def _value(rule, key="actual") -> str:
     fact = fact_for(rule["fact"])
     return fact.display(rule.get(key)) if fact else str(rule.get(key))
@@ -233,11 +233,11 @@ def _condition_reasons(before: SelectionCandidate, after: SelectionCandidate) ->
         if key not in before_failed:
             reasons.append(
                 _("Now fails “%(condition)s” (value: %(value)s).")
-                % {"condition": _label(rule), "value": _value(rule)}
+                % {"condition": describe(rule), "value": _value(rule)}
             )
     for key, rule in before_failed.items():
         if key not in after_failed:
-            reasons.append(_("No longer fails “%(condition)s”.") % {"condition": _label(rule)})
+            reasons.append(_("No longer fails “%(condition)s”.") % {"condition": describe(rule)})
     return reasons
 
 
@@ -255,12 +255,12 @@ def _criterion_reasons(before: SelectionCandidate, after: SelectionCandidate) ->
         if was is None:
             reasons.append(
                 _("New criterion “%(criterion)s”: %(after)s points.")
-                % {"criterion": _label(now), **points}
+                % {"criterion": describe(now), **points}
             )
         elif now is None:
             reasons.append(
                 _("Criterion “%(criterion)s” removed: %(before)s points no more.")
-                % {"criterion": _label(was), **points}
+                % {"criterion": describe(was), **points}
             )
         elif was.get("actual") != now.get("actual"):
             reasons.append(
@@ -269,7 +269,7 @@ def _criterion_reasons(before: SelectionCandidate, after: SelectionCandidate) ->
                     "%(old)s to %(new)s."
                 )
                 % {
-                    "criterion": _label(now),
+                    "criterion": describe(now),
                     "old": _value(was),
                     "new": _value(now),
                     **points,
@@ -278,7 +278,7 @@ def _criterion_reasons(before: SelectionCandidate, after: SelectionCandidate) ->
         else:
             reasons.append(
                 _("“%(criterion)s”: %(before)s → %(after)s points (its weight changed).")
-                % {"criterion": _label(now), **points}
+                % {"criterion": describe(now), **points}
             )
     return reasons
 

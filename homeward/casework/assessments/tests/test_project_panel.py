@@ -5,9 +5,12 @@ from datetime import date
 
 import pytest
 
+from homeward.accounts.roles import Role
+from homeward.accounts.services import membership_grant
 from homeward.casework.assessments.tests.answers import durable_solutions_answers
 from homeward.core.actors import Actor
 from homeward.geo.models import Area
+from homeward.programmes.services import project_update
 from homeward.registry.services import household_register
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +86,32 @@ def test_fewer_than_five_households_are_not_shown(
     assert "fewer than 5 households" in html
     assert "↑ 25" not in html
     assert "once at least 5 households have been assessed twice" in html
+
+
+def test_aggregates_of_another_project_do_not_open_this_ones(
+    record,
+    ds_template,
+    households,
+    project_a,
+    project_b,
+    org_a,
+    donor_org,
+    make_user,
+    client_for,
+    system,
+):
+    project_update(actor=system, project=project_b, expected_version=None, donors=[donor_org])
+    for household in households(5):
+        assess_twice(record, ds_template, project_a, household)
+    # Sees project A's page (information desk) and project B's figures only (donor viewer).
+    user = make_user(org_a, Role.INFO_DESK_OPERATOR)
+    membership_grant(
+        actor=system,
+        user=user,
+        organisation=donor_org,
+        role=Role.DONOR_VIEWER,
+        projects=[project_b],
+    )
+    response = client_for(user).get("/projects/project-a/")
+    assert response.status_code == 200
+    assert "households assessed" not in response.content.decode()
