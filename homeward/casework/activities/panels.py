@@ -7,15 +7,15 @@ from django.utils.translation import gettext as _
 
 from homeward.accounts.roles import Capability
 from homeward.casework.activities import selectors
-from homeward.casework.common import project_in_scope
+from homeward.casework.common import SMALL_CELL, project_in_scope
 from homeward.casework.panels import AgendaItem, Panel
 
 
 def _shown(count: int, *, exact: bool):
     """A count as a donor may see it: small cells are suppressed."""
-    if exact or count == 0 or count >= selectors.SMALL_CELL:
+    if exact or count == 0 or count >= SMALL_CELL:
         return count
-    return _("fewer than %(n)s") % {"n": selectors.SMALL_CELL}
+    return _("fewer than %(n)s") % {"n": SMALL_CELL}
 
 
 def project_panel(*, request, project) -> Panel | None:

@@ -28,9 +28,6 @@ from homeward.casework.common import project_in_scope
 from homeward.core.scope import get_or_404, get_scoped_or_404, scoped
 from homeward.programmes.models import Project
 
-# Donors see counts; fewer people than this are shown as "fewer than 5" (small cells).
-SMALL_CELL = 5
-
 
 def project_for(*, actor, code: str, capability: Capability) -> Project:
     """The project named by ``code`` if ``actor`` has ``capability`` in it, else 404."""

@@ -15,13 +15,9 @@ from homeward.casework.assistance.models import (
     MonitoringPhoto,
     MonitoringVisit,
 )
-from homeward.casework.common import project_in_scope
+from homeward.casework.common import SMALL_CELL, project_in_scope
 from homeward.core.scope import get_or_404, get_scoped_or_404, require, scoped
 from homeward.programmes.models import Project
-
-# Below this many deliveries a count or a sum could point at one family: those who see only
-# aggregates do not see it.
-SMALL_CELL = 5
 
 
 def assistance_type_list(*, actor, active_only: bool = False):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.accounts.roles import Capability
-from homeward.casework.common import project_in_scope
+from homeward.casework.common import SMALL_CELL, project_in_scope
 from homeward.casework.contacts.access import may_read_grievances, scoped_grievances
 from homeward.casework.contacts.models import (
     DUE_SOON_DAYS,
@@ -25,9 +25,6 @@ from homeward.casework.panels import AgendaItem, Panel
 from homeward.core.scope import scoped
 
 C = Capability
-# Donors and others who see figures only: a count below this is shown as "fewer than 5", so
-# that a small group cannot be recognised.
-SMALL_CELL = 5
 
 
 def household_panel(*, request, household) -> Panel | None:
