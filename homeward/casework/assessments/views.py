@@ -124,6 +124,8 @@ def assessment_edit(request, pk):
     household = assessment.household
     template = assessment.template
     form = _form(request, template, household, assessment, data=request.POST or None)
+    # An edit must say which version it read, or a save could overwrite a newer one unseen.
+    form.fields["version"].required = True
     conflict, conflict_rows = None, []
     if request.method == "POST" and form.is_valid():
         try:

@@ -137,6 +137,18 @@ def test_editing_keeps_what_was_typed_when_somebody_saved_first(
     assert assessment.answers["trusts_police"] == "partly"
 
 
+def test_an_edit_that_does_not_say_which_version_it_read_is_refused(
+    record, ds_template, client_for, case_worker_a
+):
+    assessment = record(ds_template, durable_solutions_answers())
+    mine = form_data(durable_solutions_answers(feels_safe="safe"), version="")
+    response = client_for(case_worker_a).post(f"/assessments/{assessment.pk}/edit/", mine)
+    assert response.status_code == 200
+    assert "version" in response.context["form"].errors
+    assessment.refresh_from_db()
+    assert assessment.answers["feels_safe"] == "mostly_safe"
+
+
 def test_the_template_list_shows_the_questions(client_for, case_worker_a, donor_viewer):
     html = client_for(donor_viewer).get("/assessments/templates/").content.decode()
     assert "Durable solutions assessment (IASC criteria)" in html
