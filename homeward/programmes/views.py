@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from homeward.accounts.models import Organisation
 from homeward.accounts.roles import Capability
 from homeward.casework.panels import project_panels
-from homeward.core.errors import ConflictError, ValidationError
+from homeward.core.errors import ValidationError
 from homeward.core.scope import require
-from homeward.core.views_util import apply_errors, conflict_rows
+from homeward.core.views_util import apply_errors, conflict_rows, submit_versioned
 from homeward.programmes.forms import ProjectEditForm, ProjectNewForm
 from homeward.programmes.selectors import project_get
 from homeward.programmes.selectors import project_list as select_projects
@@ -32,12 +32,17 @@ def _lead_choices(actor):
     return organisations.order_by("name")
 
 
+def _changes(form) -> dict:
+    """The form's changes with the places it names resolved (an unknown one is refused)."""
+    changes = form.changes()
+    changes["municipalities"] = municipalities_resolve(changes["municipalities"])
+    return changes
+
+
 def _save(form, save) -> bool:
-    """Resolve the places the form names, then ``save(**changes)``; errors land on the form."""
+    """``save(**changes)`` with the places resolved; errors land on the form."""
     try:
-        changes = form.changes()
-        changes["municipalities"] = municipalities_resolve(changes["municipalities"])
-        save(**changes)
+        save(**_changes(form))
     except ValidationError as error:
         apply_errors(form, error)
         return False
@@ -105,34 +110,21 @@ def project_edit(request, code):
         lead_choices=lead_choices,
         initial=ProjectEditForm.initial_for(project),
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-
-        def update(**changes):
-            project_update(
-                actor=actor,
-                project=project,
-                expected_version=form.cleaned_data["version"],
-                **changes,
-            )
-
-        try:
-            saved = _save(form, update)
-        except ConflictError as error:
-            # Keep what this person typed, show what the other saved, and let them save
-            # again knowingly over the version they have now seen.
-            conflict = error
-            current = project_get(actor=actor, code=code)
-            data = request.POST.copy()
-            data["version"] = current.version
-            form = ProjectEditForm(
-                data, lead_choices=lead_choices, initial=ProjectEditForm.initial_for(current)
-            )
-            form.is_valid()
-        else:
-            if saved:
-                messages.success(request, _("The project was saved."))
-                return redirect("project", code=project.code)
+    submission = submit_versioned(
+        request,
+        form,
+        save=lambda version: project_update(
+            actor=actor, project=project, expected_version=version, **_changes(form)
+        ),
+        reread=lambda: project_get(actor=actor, code=code),
+        rebuild=lambda data, current: ProjectEditForm(
+            data, lead_choices=lead_choices, initial=ProjectEditForm.initial_for(current)
+        ),
+    )
+    if submission.saved:
+        messages.success(request, _("The project was saved."))
+        return redirect("project", code=project.code)
+    form, conflict = submission.form, submission.conflict
     return render(
         request,
         "programmes/project_edit.html",

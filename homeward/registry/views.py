@@ -16,7 +16,7 @@ from homeward.casework.panels import household_panels
 from homeward.core.audit import audit_read
 from homeward.core.errors import ConflictError, ValidationError
 from homeward.core.scope import require
-from homeward.core.views_util import apply_errors, conflict_rows
+from homeward.core.views_util import apply_errors, conflict_rows, submit_versioned
 from homeward.programmes.selectors import project_list
 from homeward.registry import selectors
 from homeward.registry.duplicates import find_duplicates
@@ -205,8 +205,8 @@ def household_edit(request, number):
     initial = {name: getattr(household, name) for name in HOUSEHOLD_FIELDS}
     initial["version"] = household.version
     form = HouseholdEditForm(request.POST or None, initial=initial)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
+
+    def save(version):
         changes = {name: form.cleaned_data.get(name) for name in HOUSEHOLD_FIELDS}
         for name in (
             "return_intention",
@@ -217,25 +217,19 @@ def household_edit(request, number):
             "notes",
         ):
             changes[name] = changes[name] or ""
-        try:
-            household_update(
-                actor=actor,
-                household=household,
-                expected_version=form.cleaned_data["version"],
-                **changes,
-            )
-        except ConflictError as error:
-            conflict = error
-            current = selectors.household_get(actor=actor, number=number)
-            data = request.POST.copy()
-            data["version"] = current.version
-            form = HouseholdEditForm(data, initial=initial)
-            form.is_valid()
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The household was saved."))
-            return redirect("household", number=household.number)
+        household_update(actor=actor, household=household, expected_version=version, **changes)
+
+    submission = submit_versioned(
+        request,
+        form,
+        save=save,
+        reread=lambda: selectors.household_get(actor=actor, number=number),
+        rebuild=lambda data, _current: HouseholdEditForm(data, initial=initial),
+    )
+    if submission.saved:
+        messages.success(request, _("The household was saved."))
+        return redirect("household", number=household.number)
+    form, conflict = submission.form, submission.conflict
     return render(
         request,
         "registry/household_edit.html",
@@ -253,27 +247,21 @@ def person_edit(request, pk):
     actor = request.actor
     person = _editable_person(actor, pk)
     form = PersonEditForm(request.POST or None, initial=PersonForm.initial_for(person))
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.person_data()
-        try:
-            saved = person_update(
-                actor=actor, person=person, expected_version=form.cleaned_data["version"], **data
-            )
-        except ConflictError as error:
-            conflict = error
-            current = selectors.person_get(actor=actor, pk=pk)
-            post = request.POST.copy()
-            post["version"] = current.version
-            form = PersonEditForm(post, initial=PersonForm.initial_for(current))
-            form.is_valid()
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            for warning in getattr(saved, "warnings", []):
-                messages.warning(request, warning)
-            messages.success(request, _("%(name)s was saved.") % {"name": person.full_name})
-            return redirect("household", number=person.household.number)
+    submission = submit_versioned(
+        request,
+        form,
+        save=lambda version: person_update(
+            actor=actor, person=person, expected_version=version, **form.person_data()
+        ),
+        reread=lambda: selectors.person_get(actor=actor, pk=pk),
+        rebuild=lambda data, current: PersonEditForm(data, initial=PersonForm.initial_for(current)),
+    )
+    if submission.saved:
+        for warning in getattr(submission.result, "warnings", []):
+            messages.warning(request, warning)
+        messages.success(request, _("%(name)s was saved.") % {"name": person.full_name})
+        return redirect("household", number=person.household.number)
+    form, conflict = submission.form, submission.conflict
     return render(
         request,
         "registry/person_edit.html",

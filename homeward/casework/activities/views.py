@@ -49,7 +49,7 @@ from homeward.casework.activities.services import (
     session_update,
 )
 from homeward.core.errors import ConflictError, TransitionNotAllowed, ValidationError
-from homeward.core.views_util import apply_errors, conflict_rows
+from homeward.core.views_util import apply_errors, conflict_rows, submit_versioned
 from homeward.registry.selectors import person_search
 
 SEARCH_RESULTS = 20
@@ -133,28 +133,19 @@ def activity_edit(request, pk):
     initial = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
     initial["version"] = activity.version
     form = ActivityEditForm(request.POST or None, initial=initial)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.activity_data()
-        try:
-            activity_update(
-                actor=actor,
-                activity=activity,
-                expected_version=form.cleaned_data["version"],
-                **data,
-            )
-        except ConflictError as error:
-            conflict = error
-            current = selectors.activity_get(actor=actor, pk=pk)
-            post = request.POST.copy()
-            post["version"] = current.version
-            form = ActivityEditForm(post, initial=initial)
-            form.is_valid()
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The activity was saved."))
-            return redirect("activity", pk=activity.pk)
+    submission = submit_versioned(
+        request,
+        form,
+        save=lambda version: activity_update(
+            actor=actor, activity=activity, expected_version=version, **form.activity_data()
+        ),
+        reread=lambda: selectors.activity_get(actor=actor, pk=pk),
+        rebuild=lambda data, _current: ActivityEditForm(data, initial=initial),
+    )
+    if submission.saved:
+        messages.success(request, _("The activity was saved."))
+        return redirect("activity", pk=activity.pk)
+    form, conflict = submission.form, submission.conflict
     return render(
         request,
         "activities/activity_form.html",
@@ -288,27 +279,19 @@ def session_edit(request, pk):
     initial = {name: getattr(session, name) for name in SESSION_FIELDS}
     initial["version"] = session.version
     form = SessionEditForm(request.POST or None, initial=initial)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            session_update(
-                actor=actor,
-                session=session,
-                expected_version=form.cleaned_data["version"],
-                **form.session_data(),
-            )
-        except ConflictError as error:
-            conflict = error
-            current = selectors.session_get(actor=actor, pk=pk)
-            post = request.POST.copy()
-            post["version"] = current.version
-            form = SessionEditForm(post, initial=initial)
-            form.is_valid()
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The session was saved."))
-            return redirect("activity-session", pk=session.pk)
+    submission = submit_versioned(
+        request,
+        form,
+        save=lambda version: session_update(
+            actor=actor, session=session, expected_version=version, **form.session_data()
+        ),
+        reread=lambda: selectors.session_get(actor=actor, pk=pk),
+        rebuild=lambda data, _current: SessionEditForm(data, initial=initial),
+    )
+    if submission.saved:
+        messages.success(request, _("The session was saved."))
+        return redirect("activity-session", pk=session.pk)
+    form, conflict = submission.form, submission.conflict
     return render(
         request,
         "activities/session_form.html",
@@ -512,28 +495,19 @@ def material_edit(request, pk):
     initial["municipalities"] = list(material.municipalities.all())
     initial["version"] = material.version
     form = MaterialEditForm(request.POST or None, initial=initial)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = form.material_data()
-        try:
-            material_update(
-                actor=actor,
-                material=material,
-                expected_version=form.cleaned_data["version"],
-                **data,
-            )
-        except ConflictError as error:
-            conflict = error
-            current = selectors.material_get(actor=actor, pk=pk)
-            post = request.POST.copy()
-            post["version"] = current.version
-            form = MaterialEditForm(post, initial=initial)
-            form.is_valid()
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The material was saved."))
-            return redirect("information-materials", code=material.project.code)
+    submission = submit_versioned(
+        request,
+        form,
+        save=lambda version: material_update(
+            actor=actor, material=material, expected_version=version, **form.material_data()
+        ),
+        reread=lambda: selectors.material_get(actor=actor, pk=pk),
+        rebuild=lambda data, _current: MaterialEditForm(data, initial=initial),
+    )
+    if submission.saved:
+        messages.success(request, _("The material was saved."))
+        return redirect("information-materials", code=material.project.code)
+    form, conflict = submission.form, submission.conflict
     return render(
         request,
         "activities/material_form.html",

@@ -41,7 +41,7 @@ from homeward.casework.common import project_in_scope
 from homeward.core.audit import audit_read
 from homeward.core.errors import ConflictError, TransitionNotAllowed, ValidationError
 from homeward.core.models import AuditEvent
-from homeward.core.views_util import apply_errors, conflict_rows
+from homeward.core.views_util import apply_errors, conflict_rows, submit_versioned
 from homeward.registry import selectors as registry
 from homeward.registry.models import Household
 
@@ -370,23 +370,24 @@ def monitoring_visit_view(request, pk):
     form = MonitoringVisitForm(
         request.POST or None, request.FILES or None, initial=MonitoringVisitForm.initial_for(visit)
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            monitoring_visit_record(actor=actor, visit=visit, expected_version=version, **data)
-        except ConflictError as error:
-            conflict = error
-            post = request.POST.copy()
-            post["version"] = selectors.monitoring_visit_get(actor=actor, pk=pk).version
-            form = MonitoringVisitForm(post, initial=MonitoringVisitForm.initial_for(visit))
-            form.is_valid()
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The monitoring visit was recorded."))
-            return redirect("delivery", pk=delivery.pk)
+
+    def save(version):
+        findings = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        monitoring_visit_record(actor=actor, visit=visit, expected_version=version, **findings)
+
+    submission = submit_versioned(
+        request,
+        form,
+        save=save,
+        reread=lambda: selectors.monitoring_visit_get(actor=actor, pk=pk),
+        rebuild=lambda data, _current: MonitoringVisitForm(
+            data, initial=MonitoringVisitForm.initial_for(visit)
+        ),
+    )
+    if submission.saved:
+        messages.success(request, _("The monitoring visit was recorded."))
+        return redirect("delivery", pk=delivery.pk)
+    form, conflict = submission.form, submission.conflict
     return render(
         request,
         "assistance/monitoring_visit.html",

@@ -42,7 +42,7 @@ from homeward.casework.contacts.services import (
 from homeward.core.audit import audit_read
 from homeward.core.errors import ConflictError, ValidationError
 from homeward.core.scope import require
-from homeward.core.views_util import apply_errors, conflict_rows
+from homeward.core.views_util import apply_errors, conflict_rows, submit_versioned
 from homeward.programmes.selectors import project_list
 from homeward.registry import selectors as registry
 from homeward.registry.services import may_edit
@@ -218,30 +218,23 @@ def referral_edit(request, pk):
     fields = ["receiver_name", "receiver_category", "reason", "follow_up_on", "notes"]
     initial = {name: getattr(referral, name) for name in fields} | {"version": referral.version}
     form = ReferralEditForm(request.POST or None, initial=initial)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
+
+    def save(version):
         changes = {name: form.cleaned_data[name] for name in fields}
         changes["notes"] = changes["notes"] or ""
-        try:
-            referral_update(
-                actor=actor,
-                referral=referral,
-                expected_version=form.cleaned_data["version"],
-                **changes,
-            )
-        except ConflictError as error:
-            # Keep what this person typed, show what the other saved.
-            conflict = error
-            current = selectors.referral_get(actor=actor, pk=pk)
-            data = request.POST.copy()
-            data["version"] = current.version
-            form = ReferralEditForm(data, initial=initial)
-            form.is_valid()
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The referral was saved."))
-            return redirect("referral", pk=referral.pk)
+        referral_update(actor=actor, referral=referral, expected_version=version, **changes)
+
+    submission = submit_versioned(
+        request,
+        form,
+        save=save,
+        reread=lambda: selectors.referral_get(actor=actor, pk=pk),
+        rebuild=lambda data, _current: ReferralEditForm(data, initial=initial),
+    )
+    if submission.saved:
+        messages.success(request, _("The referral was saved."))
+        return redirect("referral", pk=referral.pk)
+    form, conflict = submission.form, submission.conflict
     return render(
         request,
         "contacts/referral_edit.html",
