@@ -4,7 +4,9 @@ A casework app may have a ``panels`` module with any of:
 
 * ``household_panel(*, request, household) -> Panel | None``: a section of the household page;
 * ``project_panel(*, request, project) -> Panel | None``: a section of the project page;
-* ``agenda_items(*, actor, today) -> list[AgendaItem]``: what is due for the case worker's day.
+* ``agenda_items(*, actor, today) -> list[AgendaItem]``: what is due for the case worker's day;
+* ``HOUSEHOLD_HISTORY`` (target type → path to the household) and ``HISTORY_ACTIONS`` (action →
+  label): the audit rows of its records that the household's history tells.
 
 Each returns only what the actor's scope lets them see (None or [] when nothing).
 """
@@ -47,6 +49,36 @@ def _panel_modules():
         except ModuleNotFoundError as missing:
             if missing.name != f"homeward.casework.{app}.panels":
                 raise
+
+
+def household_history_events(*, actor, household):
+    """The audit rows of the casework records of ``household`` that ``actor`` may see, as a
+    condition on ``AuditEvent``: one query per kind of record, each through the data scope."""
+    from django.apps import apps
+    from django.db.models import Q
+
+    from homeward.accounts.roles import Capability
+    from homeward.core.scope import scoped
+
+    condition = Q(pk__in=[])
+    for module in _panel_modules():
+        for target_type, path in getattr(module, "HOUSEHOLD_HISTORY", {}).items():
+            model = apps.get_model(target_type)
+            records = scoped(
+                model.objects.filter(**{path: household}), actor, Capability.VIEW_PERSONAL_DATA
+            )
+            ids = [str(pk) for pk in records.values_list("pk", flat=True)]
+            if ids:
+                condition |= Q(target_type=target_type, target_id__in=ids)
+    return condition
+
+
+def history_actions() -> dict:
+    """How every casework action reads in a household's history."""
+    labels = {}
+    for module in _panel_modules():
+        labels.update(getattr(module, "HISTORY_ACTIONS", {}))
+    return labels
 
 
 def household_panels(*, request, household) -> list[Panel]:

@@ -4,16 +4,19 @@ field names, choices, places and dates as people read them, in the language of t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from homeward.accounts.models import Organisation
+from homeward.accounts.models import Organisation, User
+from homeward.casework.panels import history_actions
 from homeward.geo.models import Area
-from homeward.registry.models import Consent, Household, IdentityDocument, Person
+from homeward.registry.models import Consent, IdentityDocument, Person
 
 ACTIONS = {
     "household.register": gettext_lazy("Household registered"),
@@ -53,7 +56,7 @@ class Entry:
     changes: list[Change]
 
 
-def _format(value, field, areas: dict[str, Area], organisations: dict[str, str]) -> str:
+def _format(value, field, areas: dict[str, Area], organisations: dict[str, str], users) -> str:
     if value is None or value == "":
         return "—"
     if value is True:
@@ -67,6 +70,14 @@ def _format(value, field, areas: dict[str, Area], organisations: dict[str, str])
         return area.full_name if area else str(value)
     if field is not None and field.is_relation and field.related_model is Organisation:
         return organisations.get(str(value), str(value))
+    if field is not None and field.is_relation and field.related_model is User:
+        return users.get(str(value), str(value))
+    if isinstance(value, str) and len(value) > 10 and value[10:11] == "T":
+        try:
+            moment = localtime(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+        return date_format(moment, "SHORT_DATETIME_FORMAT")
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
@@ -77,9 +88,11 @@ def _format(value, field, areas: dict[str, Area], organisations: dict[str, str])
 
 def _field(model, name):
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # A change named after a reverse relation ("items" of a delivery) is no field of the row.
+    return field if hasattr(field, "verbose_name") else None
 
 
 def _label(model, name: str, field) -> str:
@@ -107,6 +120,15 @@ def _field_of(model, name: str):
     return None
 
 
+def _model_of(target_type: str):
+    """The model an audit row is about: a casework record (a delivery, an enrolment) names its
+    fields and choices the same way as the registry's own."""
+    try:
+        return apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return Person
+
+
 def readable(events) -> list[Entry]:
     events = list(events)
     codes = {
@@ -121,19 +143,35 @@ def readable(events) -> list[Entry]:
         area.code: area for area in Area.objects.filter(code__in=codes).select_related("parent")
     }
     organisations = dict(Organisation.objects.values_list("code", "name"))
+    # Casework rows name who approved or took a handover by user id.
+    user_ids = {
+        str(change.get(side))
+        for event in events
+        for name, change in (event.changes or {}).items()
+        if name.endswith("_by")
+        for side in ("before", "after")
+        if change.get(side)
+    }
+    users = {
+        str(pk): username
+        for pk, username in User.objects.filter(
+            pk__in=[pk for pk in user_ids if pk.isdigit()]
+        ).values_list("pk", "username")
+    }
+    actions = ACTIONS | history_actions()
     entries = []
     for event in events:
-        model = Household if event.target_type == "registry.household" else Person
+        model = _model_of(event.target_type)
         changes = []
         for name, change in (event.changes or {}).items():
             field = _field_of(model, name)
             changes.append(
                 Change(
                     label=_label(model, name, _field(model, name)),
-                    before=_format(change.get("before"), field, areas, organisations),
-                    after=_format(change.get("after"), field, areas, organisations),
+                    before=_format(change.get("before"), field, areas, organisations, users),
+                    after=_format(change.get("after"), field, areas, organisations, users),
                 )
             )
-        title = str(ACTIONS.get(event.action, event.action))
+        title = str(actions.get(event.action, event.action))
         entries.append(Entry(event=event, title=title, changes=changes))
     return entries

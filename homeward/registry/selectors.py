@@ -334,7 +334,9 @@ def person_get(*, actor, pk) -> Person:
 
 
 def household_history(*, actor, household: Household):
-    """Every recorded change of the household and of its present members, newest first."""
+    """Every recorded change of the household, of its present members, and of the casework
+    records about them that ``actor`` may see (enrolments, deliveries, …), newest first."""
+    from homeward.casework.panels import household_history_events
     from homeward.core.models import AuditEvent
 
     member_ids = [str(pk) for pk in household.members.values_list("pk", flat=True)]
@@ -342,6 +344,7 @@ def household_history(*, actor, household: Household):
         AuditEvent.objects.filter(
             Q(target_type="registry.household", target_id=str(household.pk))
             | Q(target_type="registry.person", target_id__in=member_ids)
+            | household_history_events(actor=actor, household=household)
         )
         .exclude(action__endswith=".read")
         .select_related("actor")

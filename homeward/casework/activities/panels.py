@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from homeward.accounts.roles import Capability
 from homeward.casework.activities import selectors
 from homeward.casework.common import SMALL_CELL, project_in_scope
 from homeward.casework.panels import AgendaItem, Panel
+
+# The audit rows of this app that belong on a household's history: target type → the path
+# from that record to its household; and how their actions read there.
+HOUSEHOLD_HISTORY = {"activities.participant": "person__household"}
+HISTORY_ACTIONS = {
+    "participant.enrol": gettext_lazy("Joined an activity"),
+    "participant.complete": gettext_lazy("Completed an activity"),
+}
 
 
 def _shown(count: int, *, exact: bool):

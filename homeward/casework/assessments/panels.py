@@ -3,11 +3,21 @@ profile with how each criterion moved since the assessment before."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from homeward.accounts.roles import Capability
 from homeward.casework.assessments import selectors
 from homeward.casework.assessments.services import may_record
 from homeward.casework.common import SMALL_CELL, project_in_scope
 from homeward.casework.panels import Panel
+
+# The audit rows of this app that belong on a household's history: target type → the path
+# from that record to its household; and how their actions read there.
+HOUSEHOLD_HISTORY = {"assessments.assessment": "household"}
+HISTORY_ACTIONS = {
+    "assessment.record": gettext_lazy("Assessment recorded"),
+    "assessment.update": gettext_lazy("Assessment corrected"),
+}
 
 
 def household_panel(*, request, household) -> Panel | None:

@@ -6,6 +6,7 @@ import datetime
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from homeward.accounts.roles import Capability
 from homeward.casework.assistance import selectors
@@ -13,6 +14,22 @@ from homeward.casework.assistance.models import Delivery
 from homeward.casework.common import project_in_scope
 from homeward.casework.enrolment.models import Enrolment
 from homeward.casework.panels import AgendaItem, Panel
+
+# The audit rows of this app that belong on a household's history: target type → the path
+# from that record to its household; and how their actions read there.
+HOUSEHOLD_HISTORY = {
+    "assistance.delivery": "household",
+    "assistance.monitoringvisit": "delivery__household",
+}
+HISTORY_ACTIONS = {
+    "delivery.plan": gettext_lazy("Assistance planned"),
+    "delivery.update": gettext_lazy("Planned assistance changed"),
+    "delivery.approve": gettext_lazy("Assistance approved"),
+    "delivery.deliver": gettext_lazy("Assistance handed over"),
+    "delivery.verify": gettext_lazy("Handover verified"),
+    "delivery.cancel": gettext_lazy("Assistance cancelled"),
+    "monitoring_visit.record": gettext_lazy("Monitoring visit recorded"),
+}
 
 
 def household_panel(*, request, household) -> Panel | None:

@@ -8,6 +8,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from homeward.accounts.roles import Capability
 from homeward.casework.common import SMALL_CELL, project_in_scope
@@ -25,6 +26,15 @@ from homeward.casework.panels import AgendaItem, Panel
 from homeward.core.scope import scoped
 
 C = Capability
+
+# The audit rows of this app that belong on a household's history: target type → the path
+# from that record to its household; and how their actions read there.
+HOUSEHOLD_HISTORY = {"contacts.referral": "household"}
+HISTORY_ACTIONS = {
+    "referral.create": gettext_lazy("Referred to another service"),
+    "referral.update": gettext_lazy("Referral changed"),
+    "referral.transition": gettext_lazy("Referral status changed"),
+}
 
 
 def household_panel(*, request, household) -> Panel | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from homeward.accounts.roles import Capability
 from homeward.casework.common import SMALL_CELL, project_in_scope
@@ -14,6 +14,14 @@ from homeward.casework.enrolment.models import Enrolment
 from homeward.casework.enrolment.views import enrol_form, enrolling_projects, transition_form
 from homeward.casework.panels import AgendaItem, Panel
 from homeward.programmes.models import Project
+
+# The audit rows of this app that belong on a household's history: target type → the path
+# from that record to its household; and how their actions read there.
+HOUSEHOLD_HISTORY = {"enrolment.enrolment": "household"}
+HISTORY_ACTIONS = {
+    "enrolment.create": gettext_lazy("Enrolled in a project"),
+    "enrolment.transition": gettext_lazy("Enrolment status changed"),
+}
 
 
 def household_panel(*, request, household) -> Panel | None:

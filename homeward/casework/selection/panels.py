@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from homeward.accounts.roles import Capability
 from homeward.casework.enrolment.models import Enrolment
@@ -17,6 +17,13 @@ from homeward.casework.selection.services import (
     latest_run,
     may_define_criteria,
 )
+
+# The audit rows of this app that belong on a household's history: target type → the path
+# from that record to its household; and how their actions read there.
+HOUSEHOLD_HISTORY = {"selection.selectioncandidate": "enrolment__household"}
+HISTORY_ACTIONS = {
+    "selection.decide": gettext_lazy("Selection committee decided"),
+}
 
 
 def _latest_run_ids(scope) -> list[int]:

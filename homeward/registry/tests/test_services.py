@@ -942,10 +942,10 @@ def test_a_person_moves_to_another_household(family, neighbours, actor, case_wor
     assert left.organisation_id == joined.organisation_id == family.organisation_id
     # Each household's history shows the move.
     assert "household.member_left" in {
-        e.action for e in household_history(actor=None, household=family)
+        e.action for e in household_history(actor=actor(case_worker_a), household=family)
     }
     assert {"person.move", "household.member_joined", "person.register"} <= {
-        e.action for e in household_history(actor=None, household=neighbours)
+        e.action for e in household_history(actor=actor(case_worker_a), household=neighbours)
     }
 
 
