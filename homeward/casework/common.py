@@ -33,6 +33,17 @@ def project_in_scope(actor: Actor, project, capability: Capability) -> bool:
     return scope.is_global or project.pk in scope.project_ids
 
 
+def household_in_scope(
+    actor: Actor, household, capability: Capability = Capability.VIEW_PERSONAL_DATA
+) -> bool:
+    """Whether ``actor`` reaches ``household`` with ``capability``: casework on a family
+    needs the family first."""
+    from homeward.core.scope import scoped
+    from homeward.registry.models import Household
+
+    return scoped(Household.objects.filter(pk=household.pk), actor, capability).exists()
+
+
 def require_project(actor: Actor, project, capability: Capability) -> None:
     """Work in a project needs ``capability`` there; without it the project is not there."""
     if not project_in_scope(actor, project, capability):

@@ -18,7 +18,7 @@ from homeward.accounts.models import Organisation
 from homeward.accounts.roles import Capability, capabilities_of
 from homeward.casework.assessments.definition import clean_answers, compute_scores
 from homeward.casework.assessments.models import Assessment, AssessmentTemplate
-from homeward.casework.common import acting_organisation, require_project
+from homeward.casework.common import acting_organisation, household_in_scope, require_project
 from homeward.casework.enrolment.models import Enrolment
 from homeward.core.actors import Actor
 from homeward.core.audit import audit_record
@@ -37,9 +37,7 @@ _UNCHANGED = object()
 
 def may_record(actor: Actor, household: Household) -> bool:
     """Whether ``actor`` may assess ``household``: casework on households in their scope."""
-    return scoped(
-        Household.objects.filter(pk=household.pk), actor, Capability.RECORD_CASEWORK
-    ).exists()
+    return household_in_scope(actor, household, Capability.RECORD_CASEWORK)
 
 
 def may_edit(actor: Actor, assessment: Assessment) -> bool:

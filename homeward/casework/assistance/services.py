@@ -27,7 +27,12 @@ from homeward.casework.assistance.models import (
     MonitoringPhoto,
     MonitoringVisit,
 )
-from homeward.casework.common import acting_organisation, check_transition, project_in_scope
+from homeward.casework.common import (
+    acting_organisation,
+    check_transition,
+    household_in_scope,
+    project_in_scope,
+)
 from homeward.casework.enrolment.selectors import beneficiary_enrolment
 from homeward.core.actors import Actor
 from homeward.core.audit import audit_record, diff, snapshot
@@ -257,10 +262,7 @@ def delivery_plan(
     """Plan assistance for a beneficiary household (or one of its members) of ``project``."""
     if not project_in_scope(actor, project, Capability.RECORD_CASEWORK):
         raise Http404
-    visible = scoped(
-        Household.objects.filter(pk=household.pk), actor, Capability.VIEW_PERSONAL_DATA
-    )
-    if not visible.exists():
+    if not household_in_scope(actor, household):
         raise Http404
     organisation = acting_organisation(actor, project, Capability.RECORD_CASEWORK, organisation)
     errors: dict = {}

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from homeward.accounts.models import Organisation
 from homeward.accounts.roles import Capability
-from homeward.casework.common import acting_organisation, require_project
+from homeward.casework.common import acting_organisation, household_in_scope, require_project
 from homeward.core.actors import Actor
 from homeward.core.errors import ValidationError
-from homeward.core.scope import GLOBAL, Scope, scope_filter, scoped
+from homeward.core.scope import GLOBAL, Scope, scope_filter
 from homeward.registry.models import Household
 
 C = Capability
@@ -70,7 +70,7 @@ def may_handle(actor: Actor, grievance) -> bool:
 
 
 def household_visible(actor: Actor, household: Household) -> bool:
-    return scoped(Household.objects.filter(pk=household.pk), actor, C.VIEW_PERSONAL_DATA).exists()
+    return household_in_scope(actor, household)
 
 
 def check_household_link(actor: Actor, household: Household | None) -> None:

@@ -14,6 +14,7 @@ from homeward.accounts.roles import Capability
 from homeward.casework.common import (
     acting_organisation,
     check_transition,
+    household_in_scope,
     project_in_scope,
     require_project,
 )
@@ -22,17 +23,13 @@ from homeward.core.actors import Actor
 from homeward.core.audit import audit_record
 from homeward.core.concurrency import save_versioned
 from homeward.core.errors import ValidationError
-from homeward.core.scope import scoped
 from homeward.core.services import service
 from homeward.programmes.models import Project
 from homeward.registry.models import Household, Person
 
 
 def _require_visible(actor: Actor, household: Household) -> None:
-    visible = scoped(
-        Household.objects.filter(pk=household.pk), actor, Capability.VIEW_PERSONAL_DATA
-    )
-    if not visible.exists():
+    if not household_in_scope(actor, household):
         raise Http404
 
 
