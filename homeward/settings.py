@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "homeward.casework.assistance",
     "homeward.casework.activities",
     "homeward.casework.contacts",
+    "homeward.results",
+    "homeward.exchange",
     "homeward.api",
 ]
 

@@ -64,6 +64,8 @@ urlpatterns = [
         name="consent-withdraw",
     ),
     path("", include("homeward.casework.urls")),
+    path("", include("homeward.results.urls")),
+    path("", include("homeward.exchange.urls")),
     path("api/v1/", include("homeward.api.urls")),
 ]
 

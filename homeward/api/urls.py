@@ -7,8 +7,10 @@ from rest_framework.routers import DefaultRouter
 
 from homeward.api import views
 from homeward.casework.urls import CASEWORK_ROUTES
+from homeward.exchange.api import ROUTES as EXCHANGE_ROUTES
 from homeward.geo.api import AreaViewSet
 from homeward.registry.api import HouseholdViewSet, PersonViewSet
+from homeward.results.api import ROUTES as RESULTS_ROUTES
 
 # Swagger UI sets inline styles on its elements; its page alone may have them.
 _docs_csp = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
@@ -21,7 +23,7 @@ router.register("jobs", views.JobViewSet, basename="job")
 router.register("areas", AreaViewSet, basename="area")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("people", PersonViewSet, basename="person")
-for prefix, viewset, basename in CASEWORK_ROUTES:
+for prefix, viewset, basename in [*CASEWORK_ROUTES, *RESULTS_ROUTES, *EXCHANGE_ROUTES]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

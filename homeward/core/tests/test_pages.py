@@ -98,8 +98,12 @@ ELSEWHERE = {
     # The other router endpoints: api/tests/test_api.py and test_scope.py.
 }
 
-# Each casework app lists its own pages in ``tests/pages.py``.
-CASEWORK_PAGES = [import_module(f"homeward.casework.{app}.tests.pages") for app in CASEWORK_APPS]
+# Each casework app, and the results and exchange apps, list their own pages in ``tests/pages.py``.
+CASEWORK_PAGES = [
+    *(import_module(f"homeward.casework.{app}.tests.pages") for app in CASEWORK_APPS),
+    import_module("homeward.results.tests.pages"),
+    import_module("homeward.exchange.tests.pages"),
+]
 for _module in CASEWORK_PAGES:
     PAGES |= _module.PAGES
     API_ENDPOINTS |= _module.API_ENDPOINTS

@@ -1,0 +1,5 @@
+"""The pages of exchange: included at the site's root by ``homeward/urls.py``."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns = []

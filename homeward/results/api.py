@@ -1,0 +1,3 @@
+"""API routes of results: (prefix, viewset, basename), registered by ``homeward/api/urls.py``."""
+
+ROUTES = []
