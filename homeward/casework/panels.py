@@ -42,12 +42,19 @@ class AgendaItem:
         return self.due_on is not None and self.due_on < today
 
 
+# Apps outside casework that add to the same pages.
+OTHER_PANEL_MODULES = ("homeward.results.panels",)
+
+
 def _panel_modules():
-    for app in CASEWORK_APPS:
+    for name in (
+        *(f"homeward.casework.{app}.panels" for app in CASEWORK_APPS),
+        *OTHER_PANEL_MODULES,
+    ):
         try:
-            yield import_module(f"homeward.casework.{app}.panels")
+            yield import_module(name)
         except ModuleNotFoundError as missing:
-            if missing.name != f"homeward.casework.{app}.panels":
+            if missing.name != name:
                 raise
 
 
