@@ -43,7 +43,7 @@ class AgendaItem:
 
 
 # Apps outside casework that add to the same pages.
-OTHER_PANEL_MODULES = ("homeward.results.panels",)
+OTHER_PANEL_MODULES = ("homeward.results.panels", "homeward.exchange.panels")
 
 
 def _panel_modules():

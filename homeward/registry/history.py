@@ -39,6 +39,7 @@ _EXTRA_LABELS = {
     "head": gettext_lazy("head of household"),
     "member": gettext_lazy("member"),
     "consent.taken_by": gettext_lazy("taken by"),
+    "imported_from": gettext_lazy("imported from"),
 }
 
 

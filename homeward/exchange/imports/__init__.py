@@ -1,0 +1,1 @@
+"""The people import: readers, columns, validation and the bulk write (see ``services``)."""
