@@ -7,3 +7,8 @@ class ExchangeConfig(AppConfig):
     label = "exchange"
     verbose_name = _("Imports and exports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Job handlers register themselves on import; the worker needs them registered.
+        from homeward.exchange import lists  # noqa: F401
+        from homeward.exchange.imports import jobs  # noqa: F401
