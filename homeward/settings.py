@@ -41,6 +41,15 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Believe X-Forwarded-For (for the audit trail's addresses) only behind a proxy you control.
 HOMEWARD_TRUSTED_PROXY = env_bool("HOMEWARD_TRUSTED_PROXY", False)
 
+# IATI names organisations by a registered identifier; Homeward's organisations have only their
+# own code. "code=IDENTIFIER,code=IDENTIFIER", e.g. "demo-ngo=RS-MB-12345678,eu=XI-IATI-EC_NEAR".
+HOMEWARD_IATI_ORGANISATION_REFS = {
+    code.strip(): ref.strip()
+    for pair in os.environ.get("HOMEWARD_IATI_ORGANISATION_REFS", "").split(",")
+    if "=" in pair
+    for code, ref in [pair.split("=", 1)]
+}
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
