@@ -28,6 +28,9 @@ class Cell:
     label: str
     value: Decimal | None
     suppressed: bool = False
+    # Suppressed only so that a small cell cannot be subtracted from the total: it may hold
+    # 5 or more (a layout says "suppressed", not "fewer than 5").
+    complementary: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,3 +132,28 @@ class ProjectFigures:
 
     def indicator(self, indicator_id: int) -> IndicatorFigures:
         return next(i for i in self.indicators if i.indicator_id == indicator_id)
+
+
+@dataclass
+class PortfolioProject:
+    """One project of the across-projects view (``selectors.portfolio_figures``)."""
+
+    project_id: int
+    project_code: str
+    project_title: str
+    start: date | None
+    end: date | None
+    elapsed_share: Decimal | None
+    indicators: int
+    on_track: int  # with a target and an actual, not lagging
+    lagging: int
+    not_measured: int  # no target, or no actual (suppressed, or nothing recorded)
+    budget: BudgetFigures
+    # The project's figures without breakdowns, periods or trend.
+    figures: ProjectFigures | None = None
+
+
+@dataclass
+class PortfolioFigures:
+    as_of: date
+    projects: list[PortfolioProject] = field(default_factory=list)

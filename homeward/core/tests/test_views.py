@@ -201,9 +201,14 @@ def test_the_navigation_shows_what_the_role_may_use(client_for, make_user, org_a
         user = make_user(org_a, role)
         return {item["url"] for item in client_for(user).get("/").context["navigation"]}
 
-    casework = {"/my-day/", "/registry/", "/referrals/", "/projects/"}
-    assert links(Role.CASE_WORKER) == {"/", "/jobs/", "/contacts/", "/grievances/"} | casework
-    assert links(Role.PROJECT_MANAGER) == {"/", "/jobs/", "/grievances/"} | casework
+    casework = {"/my-day/", "/registry/", "/referrals/", "/projects/", "/results/"}
+    # Those who register households also import them from partners' files.
+    imports = {"/imports/"}
+    assert (
+        links(Role.CASE_WORKER)
+        == {"/", "/jobs/", "/contacts/", "/grievances/"} | casework | imports
+    )
+    assert links(Role.PROJECT_MANAGER) == {"/", "/jobs/", "/grievances/"} | casework | imports
     # The information desk records calls and complaints but sees no one in the registry.
     assert links(Role.INFO_DESK_OPERATOR) == {
         "/",
@@ -212,17 +217,19 @@ def test_the_navigation_shows_what_the_role_may_use(client_for, make_user, org_a
         "/contacts/",
         "/grievances/",
         "/projects/",
+        "/results/",
     }
     # Administrators manage accounts and projects, never casework: no link to a 404.
     assert links(Role.ADMINISTRATOR) == {
         "/",
         "/projects/",
+        "/results/",
         "/organisations/",
         "/users/",
         "/audit/",
         "/jobs/",
     }
-    assert links(Role.DONOR_VIEWER) == {"/", "/projects/", "/jobs/"}
+    assert links(Role.DONOR_VIEWER) == {"/", "/projects/", "/results/", "/jobs/"}
 
 
 def test_health_answers_head_requests_of_load_balancers(client):

@@ -84,7 +84,13 @@ def breakdown_chart(indicator: IndicatorFigures, breakdown: Breakdown) -> bytes 
         axes = figure.add_subplot()
         for position, cell in enumerate(cells):
             if cell.suppressed:
-                axes.text(0, position, " " + suppressed_words(), va="center", fontsize=8)
+                axes.text(
+                    0,
+                    position,
+                    " " + suppressed_words(complementary=cell.complementary),
+                    va="center",
+                    fontsize=8,
+                )
             elif cell.value is not None:
                 axes.barh(position, float(cell.value), color=ACTUAL_COLOUR, height=0.6)
         axes.set_yticks(range(len(cells)), [_shorten(cell.label, 30) for cell in cells])

@@ -285,7 +285,12 @@ def _disaggregations(document, figures) -> None:
                     table,
                     [
                         cell.label,
-                        readable(cell.value, suppressed=cell.suppressed, unit=indicator.unit),
+                        readable(
+                            cell.value,
+                            suppressed=cell.suppressed,
+                            unit=indicator.unit,
+                            complementary=cell.complementary,
+                        ),
                     ],
                 )
             _widths(table, [8.0, 4.0])

@@ -18,6 +18,9 @@ from homeward.results.figures import IndicatorFigures, ProjectFigures
 # What a suppressed cell shows where a column holds numbers (CSV, XLSX, HXL): short, and
 # never a number a spreadsheet could add up.
 SUPPRESSED_MARK = f"<{SMALL_CELL}"
+# A cell hidden only so that a small one cannot be worked out from the total: it may hold 5
+# or more, so it is not written "<5" (the statistical offices' mark for "confidential").
+COMPLEMENTARY_MARK = "x"
 
 
 @dataclass
@@ -42,8 +45,14 @@ def xml_safe(text) -> str:
     return _NOT_XML.sub(" ", str(text))
 
 
-def suppressed_words() -> str:
+def suppressed_words(*, complementary: bool = False) -> str:
+    if complementary:
+        return _("hidden, so that a smaller group cannot be worked out")
     return _("fewer than %(count)s") % {"count": SMALL_CELL}
+
+
+def hidden_mark(*, complementary: bool = False) -> str:
+    return COMPLEMENTARY_MARK if complementary else SUPPRESSED_MARK
 
 
 def plain_number(value: Decimal | None) -> int | float | None:
@@ -62,10 +71,12 @@ def plain_text(value: Decimal | None) -> str:
     return "" if number is None else str(number)
 
 
-def readable(value: Decimal | None, *, suppressed: bool = False, unit: str = "") -> str:
+def readable(
+    value: Decimal | None, *, suppressed: bool = False, unit: str = "", complementary: bool = False
+) -> str:
     """A figure as the reader's language writes it: ``2,250``, ``40.5 %``, "fewer than 5"."""
     if suppressed:
-        return suppressed_words()
+        return suppressed_words(complementary=complementary)
     if value is None:
         return "—"
     value = Decimal(value)

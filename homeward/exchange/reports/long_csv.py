@@ -17,8 +17,8 @@ import io
 
 from homeward.core.exports import neutralise_formula
 from homeward.exchange.reports.layout import (
-    SUPPRESSED_MARK,
     ReportInput,
+    hidden_mark,
     percent_of_target,
     plain_text,
 )
@@ -43,7 +43,17 @@ def figure_rows(report: ReportInput):
     figures = report.figures
     base = {"project": report.project.code, "as_of": figures.as_of.isoformat()}
 
-    def row(indicator, measure, value, *, dimension="total", group="", label="", hidden=False):
+    def row(
+        indicator,
+        measure,
+        value,
+        *,
+        dimension="total",
+        group="",
+        label="",
+        hidden=False,
+        complementary=False,
+    ):
         return base | {
             "indicator": indicator.code if indicator else "",
             "indicator_name": indicator.name if indicator else "",
@@ -52,7 +62,7 @@ def figure_rows(report: ReportInput):
             "dimension": dimension,
             "group": group,
             "group_label": label,
-            "value": SUPPRESSED_MARK if hidden else plain_text(value),
+            "value": hidden_mark(complementary=complementary) if hidden else plain_text(value),
             "suppressed": "true" if hidden else "false",
         }
 
@@ -72,6 +82,7 @@ def figure_rows(report: ReportInput):
                     group=cell.key,
                     label=cell.label,
                     hidden=cell.suppressed,
+                    complementary=cell.complementary,
                 )
         for period in indicator.periods:
             group = f"{period.start.isoformat()}/{period.end.isoformat()}"

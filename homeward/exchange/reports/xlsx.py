@@ -22,6 +22,7 @@ from homeward.core.exports import neutralise_formula
 from homeward.exchange.reports.layout import (
     SUPPRESSED_MARK,
     ReportInput,
+    hidden_mark,
     lagging_words,
     level_label,
     pace_words,
@@ -45,10 +46,17 @@ def _text(value) -> str:
     return xml_safe(neutralise_formula(value))
 
 
-def _number(cell, value: Decimal | None, *, suppressed: bool = False, unit: str = "") -> None:
+def _number(
+    cell,
+    value: Decimal | None,
+    *,
+    suppressed: bool = False,
+    unit: str = "",
+    complementary: bool = False,
+) -> None:
     """Write a figure: a number, "<5" when suppressed, empty when there is none."""
     if suppressed:
-        cell.value = SUPPRESSED_MARK
+        cell.value = hidden_mark(complementary=complementary)
         cell.alignment = Alignment(horizontal="right")
         return
     number = plain_number(value)
@@ -198,7 +206,12 @@ def _disaggregations_sheet(sheet, report: ReportInput) -> None:
                 values = [indicator.code, indicator.name, breakdown.label, cell.key, cell.label]
                 for column, value in enumerate(values, start=1):
                     sheet.cell(row=row, column=column, value=_text(value))
-                _number(sheet.cell(row=row, column=6), cell.value, suppressed=cell.suppressed)
+                _number(
+                    sheet.cell(row=row, column=6),
+                    cell.value,
+                    suppressed=cell.suppressed,
+                    complementary=cell.complementary,
+                )
             if row < first:
                 continue
             chart = BarChart()

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from homeward.casework.demo import load_demo_casework
 from homeward.demo import DEMO_PASSWORD, USERS, load_demo
 from homeward.registry.demo import DEFAULT_HOUSEHOLDS, load_demo_registry
+from homeward.results.demo import load_demo_results
 
 
 class Command(BaseCommand):
@@ -53,6 +54,9 @@ class Command(BaseCommand):
         casework = load_demo_casework()
         summary = ", ".join(f"{number} {kind}" for kind, number in casework.items())
         self.stdout.write(f"Demo casework: {summary or 'nothing'} added.")
+        results = load_demo_results()
+        summary = ", ".join(f"{number} {kind}" for kind, number in results.items())
+        self.stdout.write(f"Demo results frameworks: {summary} added.")
         self.stdout.write(
             self.style.MIGRATE_HEADING(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         )

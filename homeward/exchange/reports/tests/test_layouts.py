@@ -2,6 +2,7 @@
 never a number in a suppressed cell."""
 
 import csv
+import dataclasses
 import io
 import zipfile
 from decimal import Decimal
@@ -299,3 +300,34 @@ def test_a_character_xml_cannot_hold_does_not_fail_the_files(project_a):
     workbook = load_workbook(io.BytesIO(write_xlsx(report)))
     assert "People trained" in [row[3] for row in _sheet_rows(workbook["Indicators"])]
     assert iati.validation_errors(iati.write_iati(report)) == []
+
+
+def test_a_cell_hidden_only_to_protect_another_is_marked_x_not_fewer_than_5(project_a):
+    # Hidden so that the small one cannot be subtracted from the total, the women's cell may
+    # hold 5 or more: "<5" would be false, so the files write "x" (suppressed) instead.
+    report = made_report(project_a)
+    indicator = next(i for i in report.figures.indicators if i.code == "1.1.1")
+    breakdown = next(b for b in indicator.breakdowns if b.dimension == "sex")
+    women = next(cell for cell in breakdown.cells if cell.key == "F")
+    index = breakdown.cells.index(women)
+    breakdown.cells[index] = dataclasses.replace(
+        women, value=None, suppressed=True, complementary=True
+    )
+
+    rows = list(csv.DictReader(io.StringIO(write_csv(report).decode("utf-8-sig"))))
+    (row,) = [
+        r
+        for r in rows
+        if (r["indicator"], r["measure"], r["dimension"], r["group"])
+        == (indicator.code, "actual", "sex", "F")
+    ]
+    assert (row["value"], row["suppressed"]) == ("x", "true")
+
+    sheet = load_workbook(io.BytesIO(write_xlsx(report)))["Disaggregations"]
+    marks = {(line[0].value, line[3].value): line[5].value for line in sheet.iter_rows(min_row=2)}
+    assert marks[(indicator.code, "F")] == "x"
+
+    tables = _docx_tables(write_docx(report))
+    assert any(
+        row[0] == women.label and row[1].startswith("hidden") for table in tables for row in table
+    )
