@@ -27,6 +27,7 @@ from homeward.results import selectors
 from homeward.results.figures import DIMENSIONS
 from homeward.results.models import Indicator, Level, Result, Unit
 from homeward.results.services import (
+    INDICATOR_FIELDS,
     indicator_create,
     indicator_delete,
     indicator_update,
@@ -185,27 +186,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = [
-            "id",
-            "project",
-            "result",
-            "code",
-            "name",
-            "name_sr",
-            "name_sr_latn",
-            "name_sq",
-            "definition",
-            "unit",
-            "baseline",
-            "baseline_date",
-            "disaggregations",
-            "age_bands",
-            "rule",
-            "position",
-            "targets",
-            "manual_values",
-            "version",
-        ]
+        fields = ["id", "project", *INDICATOR_FIELDS, "targets", "manual_values", "version"]
 
 
 class IndicatorWriteSerializer(serializers.Serializer):

@@ -71,7 +71,7 @@ def progress_chart(indicators: list[IndicatorFigures]) -> bytes | None:
         axes.axvline(100, color=TARGET_COLOUR, linestyle="--", linewidth=1)
         axes.set_yticks(list(positions), labels)
         axes.invert_yaxis()
-        axes.set_xlabel(_("% of target reached (black mark: expected by now)"))
+        axes.set_xlabel(_("Share of the target reached, per cent (black mark: expected by now)"))
         return _png(figure)
 
 

@@ -221,7 +221,7 @@ def results_headers() -> list[str]:
         _("Baseline"),
         _("Target"),
         _("Actual"),
-        _("% of target"),
+        _("Share of the target, per cent"),
         _("Pace"),
     ]
 

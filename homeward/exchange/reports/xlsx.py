@@ -132,7 +132,7 @@ def _indicators_sheet(sheet, report: ReportInput) -> None:
         _("Baseline"),
         _("Target"),
         _("Actual"),
-        _("% of target"),
+        _("Share of the target, per cent"),
         _("Expected by now"),
         _("Lagging"),
         _("Pace"),
@@ -173,7 +173,7 @@ def _indicators_sheet(sheet, report: ReportInput) -> None:
         # side by side on one axis would say nothing.
         chart = BarChart()
         chart.type = "bar"
-        chart.title = _text(_("% of target reached"))
+        chart.title = _text(_("Share of the target reached, per cent"))
         chart.legend = None
         data = Reference(sheet, min_col=9, min_row=top, max_row=row)
         chart.add_data(data, titles_from_data=True)

@@ -1,12 +1,18 @@
-"""Import fixtures: files built in memory, and the actor of A's case worker."""
+"""Import fixtures (files built in memory, the actor of A's case worker) and the families,
+deliveries and activity the export tests share."""
 
 import csv
+import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.utils import translation
 
+from homeward.core.actors import Actor
 from homeward.exchange.imports.columns import TEMPLATE_COLUMNS
+from homeward.geo.models import Area
+from homeward.registry.services import household_register
 
 
 @pytest.fixture(autouse=True)
@@ -75,3 +81,97 @@ def family():
 
 
 __all__ = ["TEMPLATE_COLUMNS", "csv_bytes", "person_row"]
+
+
+# The families, deliveries and activity the export tests (web, API and command line) share.
+FORMULA = '=HYPERLINK("http://evil.example","Click")'
+
+
+@pytest.fixture
+def formula_household(case_worker_a, org_a, project_a):
+    """A family whose address and settlement a spreadsheet would run as formulas (the registry
+    refuses such a name, but an address is free text)."""
+    return household_register(
+        actor=Actor(user=case_worker_a),
+        organisation=org_a,
+        project=project_a,
+        household={
+            "current_municipality": Area.objects.get(code="RS-00-zvezdara"),
+            "accommodation": "private",
+            "address": FORMULA,
+            "current_settlement": "=1+1",
+        },
+        members=[
+            {
+                "relationship_to_head": "head",
+                "first_name": "Ana",
+                "last_name": "Jovanović",
+                "sex": "female",
+                "date_of_birth": datetime.date(1980, 1, 1),
+                "displacement_status": "idp",
+            }
+        ],
+    )
+
+
+@pytest.fixture
+def household_b(manager_b, org_b, project_b):
+    return household_register(
+        actor=Actor(user=manager_b),
+        organisation=org_b,
+        project=project_b,
+        household={
+            "current_municipality": Area.objects.get(code="RS-00-zvezdara"),
+            "accommodation": "private",
+        },
+        members=[
+            {
+                "relationship_to_head": "head",
+                "first_name": "Besa",
+                "last_name": "Krasniqi",
+                "sex": "female",
+                "date_of_birth": datetime.date(1975, 2, 2),
+                "displacement_status": "returnee",
+            }
+        ],
+    )
+
+
+@pytest.fixture
+def deliveries(system, project_a, household_a, formula_household):
+    from homeward.casework.assistance.models import AssistanceType
+    from homeward.casework.assistance.services import delivery_plan
+    from homeward.casework.enrolment.services import enrolment_create, enrolment_transition
+
+    for household in (household_a, formula_household):
+        enrolment = enrolment_create(actor=system, project=project_a, household=household)
+        enrolment_transition(
+            actor=system, enrolment=enrolment, status="selected", expected_version=None
+        )
+    kit = AssistanceType.objects.get(code="aid-kit")
+    return [
+        delivery_plan(
+            actor=system,
+            project=project_a,
+            household=household,
+            assistance_type=kit,
+            planned_value=Decimal("80"),
+        )
+        for household in (household_a, formula_household)
+    ]
+
+
+@pytest.fixture
+def activity(system, project_a, household_a, case_worker_a):
+    from homeward.casework.activities.tests.pages import placeholders
+
+    values = placeholders(
+        system=system,
+        case_worker=case_worker_a,
+        project=project_a,
+        household=household_a,
+        enrolment=None,
+    )
+    from homeward.casework.activities.models import Activity
+
+    return Activity.objects.get(pk=values["activity"])

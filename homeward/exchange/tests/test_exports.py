@@ -3,71 +3,16 @@
 import csv
 import datetime
 import io
-from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
 from homeward.accounts.roles import Role
-from homeward.core.actors import Actor
 from homeward.core.models import AuditEvent, Job
 from homeward.exchange import lists
-from homeward.geo.models import Area
-from homeward.registry.services import household_register
+from homeward.exchange.tests.conftest import FORMULA
 
 pytestmark = pytest.mark.django_db
-
-FORMULA = '=HYPERLINK("http://evil.example","Click")'
-
-
-@pytest.fixture
-def formula_household(case_worker_a, org_a, project_a):
-    """A family whose address and settlement a spreadsheet would run as formulas (the registry
-    refuses such a name, but an address is free text)."""
-    return household_register(
-        actor=Actor(user=case_worker_a),
-        organisation=org_a,
-        project=project_a,
-        household={
-            "current_municipality": Area.objects.get(code="RS-00-zvezdara"),
-            "accommodation": "private",
-            "address": FORMULA,
-            "current_settlement": "=1+1",
-        },
-        members=[
-            {
-                "relationship_to_head": "head",
-                "first_name": "Ana",
-                "last_name": "Jovanović",
-                "sex": "female",
-                "date_of_birth": datetime.date(1980, 1, 1),
-                "displacement_status": "idp",
-            }
-        ],
-    )
-
-
-@pytest.fixture
-def household_b(manager_b, org_b, project_b):
-    return household_register(
-        actor=Actor(user=manager_b),
-        organisation=org_b,
-        project=project_b,
-        household={
-            "current_municipality": Area.objects.get(code="RS-00-zvezdara"),
-            "accommodation": "private",
-        },
-        members=[
-            {
-                "relationship_to_head": "head",
-                "first_name": "Besa",
-                "last_name": "Krasniqi",
-                "sex": "female",
-                "date_of_birth": datetime.date(1975, 2, 2),
-                "displacement_status": "returnee",
-            }
-        ],
-    )
 
 
 def _csv_rows(response) -> list[list[str]]:
@@ -205,30 +150,6 @@ def test_the_export_form_is_csrf_protected(manager_a, household_a):
 # --- deliveries and attendance --------------------------------------------------------------
 
 
-@pytest.fixture
-def deliveries(system, project_a, household_a, formula_household):
-    from homeward.casework.assistance.models import AssistanceType
-    from homeward.casework.assistance.services import delivery_plan
-    from homeward.casework.enrolment.services import enrolment_create, enrolment_transition
-
-    for household in (household_a, formula_household):
-        enrolment = enrolment_create(actor=system, project=project_a, household=household)
-        enrolment_transition(
-            actor=system, enrolment=enrolment, status="selected", expected_version=None
-        )
-    kit = AssistanceType.objects.get(code="aid-kit")
-    return [
-        delivery_plan(
-            actor=system,
-            project=project_a,
-            household=household,
-            assistance_type=kit,
-            planned_value=Decimal("80"),
-        )
-        for household in (household_a, formula_household)
-    ]
-
-
 def test_a_case_worker_exports_the_distribution_list_of_their_project(
     client_for, case_worker_a, deliveries, household_a, project_a
 ):
@@ -265,22 +186,6 @@ def test_a_selection_committee_member_may_not_export_deliveries(
 ):
     member = make_user(org_a, Role.SELECTION_COMMITTEE)
     assert _export(client_for(member), "deliveries", "project=project-a").status_code == 404
-
-
-@pytest.fixture
-def activity(system, project_a, household_a, case_worker_a):
-    from homeward.casework.activities.tests.pages import placeholders
-
-    values = placeholders(
-        system=system,
-        case_worker=case_worker_a,
-        project=project_a,
-        household=household_a,
-        enrolment=None,
-    )
-    from homeward.casework.activities.models import Activity
-
-    return Activity.objects.get(pk=values["activity"])
 
 
 def test_the_attendance_of_an_activity_is_exported_session_by_session(
