@@ -85,8 +85,8 @@ class ImportProblem(models.Model):
     people_import = models.ForeignKey(
         PeopleImport, on_delete=models.CASCADE, related_name="problems"
     )
-    # The row as a spreadsheet numbers it (the header is row 1); 0 for the file as a whole.
-    row = models.PositiveIntegerField(_("row"))
+    # The row as a spreadsheet numbers it (the header is row 1); empty for the file as a whole.
+    row = models.PositiveIntegerField(_("row"), null=True, blank=True)
     sheet = models.CharField(_("sheet"), max_length=64, blank=True)
     column = models.CharField(_("column"), max_length=255, blank=True)
     field = models.CharField(_("field"), max_length=64, blank=True)
@@ -102,12 +102,14 @@ class ImportProblem(models.Model):
     scope_project_path = "people_import__project"
 
     class Meta:
-        ordering = ["people_import", "row", "id"]
+        # The file's own problems (no row) first, on every database.
+        ordering = ["people_import", models.F("row").asc(nulls_first=True), "id"]
         verbose_name = _("import problem")
         verbose_name_plural = _("import problems")
 
     def __str__(self):
-        return f"{self.row} {self.column}: {self.message}"
+        where = self.row if self.row is not None else "-"
+        return f"{where} {self.column}: {self.message}"
 
 
 class ImportDuplicate(models.Model):

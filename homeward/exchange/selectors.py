@@ -6,6 +6,8 @@ those who import: editing the registry for the organisation or project it was ma
 
 from __future__ import annotations
 
+from django.db.models import F
+
 from homeward.accounts.roles import Capability
 from homeward.core.scope import get_scoped_or_404, require, scoped
 from homeward.exchange.models import ImportDuplicate, ImportProblem, PeopleImport
@@ -35,7 +37,8 @@ def import_problems(people_import: PeopleImport, *, severity: str = ""):
     problems = ImportProblem.objects.filter(people_import=people_import)
     if severity:
         problems = problems.filter(severity=severity)
-    return problems.order_by("row", "id")
+    # The file's own problems (no row) first, on every database.
+    return problems.order_by(F("row").asc(nulls_first=True), "id")
 
 
 def import_duplicates(people_import: PeopleImport):

@@ -342,14 +342,16 @@ def import_problems_csv(request, pk):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["row", "sheet", "column", "field", "value", "severity", "problem"])
+    whole_file = _("whole file")
     for problem in selectors.import_problems(people_import).iterator(chunk_size=2000):
         # The values come from somebody else's file: a formula in it must not run here.
+        # A problem of the whole file has no row number (the cell stays empty) and says so.
         writer.writerow(
             neutralise_formula(value)
             for value in (
                 problem.row,
                 problem.sheet,
-                problem.column,
+                problem.column or (whole_file if problem.row is None else ""),
                 problem.field,
                 problem.value,
                 problem.severity,

@@ -46,7 +46,6 @@ _REGIONS = (
     (range(91, 97), _("Kosovo")),
 )
 _KOSOVO = range(91, 97)
-_WEIGHTS = (7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _SEPARATORS = re.compile(r"[\s.\-]+")
 LENGTH = 13
 
@@ -97,7 +96,16 @@ def _check_digit(digits: str) -> int | None:
     A remainder of 1 would need a check digit of 10; such numbers were simply never issued,
     rather than being given some other digit.
     """
-    remainder = sum(int(d) * w for d, w in zip(digits[:12], _WEIGHTS, strict=True)) % 11
+    # Spelled out rather than zipped with the weights: an import checks 100,000 of these.
+    d = [ord(c) - 48 for c in digits[:12]]
+    remainder = (
+        7 * (d[0] + d[6])
+        + 6 * (d[1] + d[7])
+        + 5 * (d[2] + d[8])
+        + 4 * (d[3] + d[9])
+        + 3 * (d[4] + d[10])
+        + 2 * (d[5] + d[11])
+    ) % 11
     if remainder == 0:
         return 0
     if remainder == 1:

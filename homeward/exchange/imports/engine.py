@@ -44,6 +44,7 @@ from homeward.exchange.imports.readers import Table, UnreadableFile, read_table
 from homeward.exchange.imports.services import (
     ERROR,
     WARNING,
+    WHOLE_FILE,
     FileHeaders,
     ImportReport,
     LikelyDuplicate,
@@ -76,6 +77,7 @@ from homeward.registry.validation import (
     household_member_errors,
     name_error,
     normalise_jmbg,
+    normalise_phone,
     phone_error,
 )
 
@@ -133,7 +135,7 @@ def map_columns(
         if name and name not in FIELDS_BY_NAME:
             problems.append(
                 Problem(
-                    0,
+                    WHOLE_FILE,
                     header,
                     name,
                     _("“%(field)s” is not a field of the import.") % {"field": name},
@@ -145,7 +147,7 @@ def map_columns(
             if any(cell_text(row[index]) for row in table.rows[:1000] if index < len(row)):
                 problems.append(
                     Problem(
-                        0,
+                        WHOLE_FILE,
                         _("column %(number)d") % {"number": index + 1},
                         "",
                         _("This column has no header: it is not imported."),
@@ -158,7 +160,7 @@ def map_columns(
         if header in seen:
             problems.append(
                 Problem(
-                    0,
+                    WHOLE_FILE,
                     header,
                     header,
                     _(
@@ -177,7 +179,7 @@ def map_columns(
         elif header not in mapping:
             problems.append(
                 Problem(
-                    0,
+                    WHOLE_FILE,
                     header,
                     "",
                     _("No field is known by this header: the column is not imported."),
@@ -206,7 +208,7 @@ def map_columns(
         headers = ", ".join(f"“{table.headers[i]}”" for i in indexes)
         problems.append(
             Problem(
-                0,
+                WHOLE_FILE,
                 table.headers[indexes[1]],
                 "",
                 _(
@@ -222,7 +224,7 @@ def map_columns(
         if name not in present and name not in derived:
             problems.append(
                 Problem(
-                    0,
+                    WHOLE_FILE,
                     "",
                     "",
                     _("The file has no column for “%(field)s” (%(name)s), which is required.")
@@ -233,7 +235,7 @@ def map_columns(
     if "accommodation" not in present:
         problems.append(
             Problem(
-                0,
+                WHOLE_FILE,
                 "",
                 "",
                 _(
@@ -274,6 +276,7 @@ class Row:
     first_key: str = ""
     father_key: str = ""
     last_key: str = ""
+    household_at: tuple[str, int] | None = None  # Kobo: (household sheet, its row)
 
 
 _MAX_LENGTH = {
@@ -299,6 +302,8 @@ class _Checker:
         self.area_messages: dict[str, str] = {}
         self.today = timezone.localdate()
         self.failed_households: set[str] = set()
+        # The rows refused, by household: their household-level values are checked all the same.
+        self.failed_rows: dict[str, list[Row]] = defaultdict(list)
         self.kobo_positions: dict[str, int] = {}
         self.fold_cache: dict[str, str] = {}
         self.person_fields = [
@@ -323,13 +328,18 @@ class _Checker:
         if "date_of_birth" in self.mapped:
             self.mapped.add("date_of_birth_estimated")
 
+    def household_at(self, index: int) -> tuple[str, int] | None:
+        if self.table.household_row_numbers is None:
+            return None
+        return self.table.household_sheet, self.table.household_row_numbers[index]
+
     def fold(self, text: str) -> str:
         key = self.fold_cache.get(text)
         if key is None:
             key = self.fold_cache[text] = fold(text)
         return key
 
-    def problem(self, number, name, value, message, severity=ERROR):
+    def problem(self, number, name, value, message, severity=ERROR, sheet=None):
         self.problems.append(
             Problem(
                 number,
@@ -338,9 +348,18 @@ class _Checker:
                 message,
                 severity,
                 field=name,
-                sheet=self.sheet,
+                sheet=self.sheet if sheet is None else sheet,
             )
         )
+
+    def household_problem(self, row, name, value, message, severity=ERROR):
+        """A problem of a household's answer: in a Kobo export it is written once, on the
+        household sheet, and that is where it is pointed to."""
+        if row.household_at is not None:
+            sheet, number = row.household_at
+            self.problem(number, name, value, message, severity, sheet=sheet)
+        else:
+            self.problem(row.number, name, value, message, severity)
 
     def _cached(self, kind, raw, reader):
         key = (kind, raw if not isinstance(raw, list) else tuple(raw))
@@ -469,8 +488,22 @@ class _Checker:
             self.problem(number, name, values.get(name), message, WARNING)
         if errors:
             # Its household is not checked as a whole: a head refused for a mistyped JMBG
-            # would otherwise make every other member "a household without a head".
+            # would otherwise make every other member "a household without a head". What the
+            # row says of the household (municipalities, accommodation, phone...) still is,
+            # so that the dry run shows every problem at once.
             self.failed_households.add(household_key)
+            if household_key:
+                self.failed_rows[household_key].append(
+                    Row(
+                        number=number,
+                        household_key=household_key,
+                        person_key=person_key,
+                        data={"relationship_to_head": data.get("relationship_to_head", "")},
+                        household=household,
+                        mapped=self.mapped,
+                        household_at=self.household_at(index),
+                    )
+                )
             return None
         row = Row(
             number=number,
@@ -481,6 +514,7 @@ class _Checker:
             mapped=self.mapped,
             document=document,
             warnings=[message for _name, message in warnings],
+            household_at=self.household_at(index),
         )
         row.first_key = self.fold(data["first_name"])
         row.father_key = self.fold(data["father_name"])
@@ -544,7 +578,7 @@ def run_import(
         table = read_table(source, filename=filename)
     except UnreadableFile as unreadable:
         report.message = unreadable.message
-        report.problems.append(Problem(0, "", "", unreadable.message))
+        report.problems.append(Problem(WHOLE_FILE, "", "", unreadable.message))
         report.refused = not dry_run
         return writer.record_report(
             actor=actor, report=report, organisation=organisation, project=project, job=job
@@ -566,7 +600,7 @@ def run_import(
         )
     if not table.rows:
         report.message = _("The file has a header but no rows.")
-        report.problems.append(Problem(0, "", "", report.message))
+        report.problems.append(Problem(WHOLE_FILE, "", "", report.message))
         report.refused = not dry_run
         return writer.record_report(
             actor=actor, report=report, organisation=organisation, project=project, job=job
@@ -574,7 +608,7 @@ def run_import(
     if project.start_date and project.start_date > timezone.localdate():
         report.problems.append(
             Problem(
-                0,
+                WHOLE_FILE,
                 "",
                 "",
                 _("%(project)s starts on %(date)s: nobody can be its candidate before then.")
@@ -599,7 +633,7 @@ def run_import(
     plan = _plan(actor, organisation, project, table, checker, rows, report)
     lap("look_up")
     _progress(progress, total, total, _("All rows checked"))
-    report.problems.sort(key=lambda problem: (problem.row, problem.severity != ERROR))
+    report.problems.sort(key=lambda problem: (problem.row or 0, problem.severity != ERROR))
     if dry_run or report.errors:
         report.refused = not dry_run and bool(report.errors)
         return writer.record_report(
@@ -619,7 +653,7 @@ def run_import(
             "The same people or households were written by somebody else while this import "
             "ran. Nothing was written: run the import again."
         )
-        report.problems.insert(0, Problem(0, "", "", report.message))
+        report.problems.insert(0, Problem(WHOLE_FILE, "", "", report.message))
         report.refused = True
         return writer.record_report(
             actor=actor, report=report, organisation=organisation, project=project, job=job
@@ -635,10 +669,10 @@ def _chunks(values, size=CHUNK):
         yield values[start : start + size]
 
 
-def _resolve_areas(checker: _Checker, households: dict[str, list[Row]]) -> dict[str, Area | None]:
+def _resolve_areas(checker: _Checker, households: list[list[Row]]) -> dict[str, Area | None]:
     """Each distinct municipality written in the file, resolved once."""
     texts = set()
-    for group in households.values():
+    for group in households:
         for row in group:
             for name in ("current_municipality", "origin_municipality"):
                 text = cell_text(row.household.get(name))
@@ -692,6 +726,25 @@ def _resolve_areas(checker: _Checker, households: dict[str, list[Row]]) -> dict[
     return resolved
 
 
+def _household_meaning(checker, name, areas):
+    """What a household-level cell means, for telling whether two rows of a household
+    disagree: "Kragujevac" and "Крагујевац" are one municipality, "privatni smeštaj" and
+    "private" one accommodation, "060/123-456" and "060 123 456" one phone number."""
+    if name in ("current_municipality", "origin_municipality"):
+        # A name that is no municipality means only itself, folded.
+        return lambda text: area.pk if (area := areas.get(text)) is not None else fold(text)
+    if name in ("accommodation", "return_intention"):
+
+        def choice(text):
+            value, message = checker._cached(name, text, lambda r: read_choice(name, r))
+            return fold(text) if message else value
+
+        return choice
+    if name == "household_phone":
+        return lambda text: normalise_phone(clean_text(text)) or fold(text)
+    return checker.fold
+
+
 def _household_values(checker, key, group, areas, is_new) -> dict | None:
     """The household's fields from its rows: the head's row answers, and a row that says
     otherwise is warned about (a value is never dropped without a word)."""
@@ -705,13 +758,14 @@ def _household_values(checker, key, group, areas, is_new) -> dict | None:
             continue
         raw = head.household.get(name)
         text = cell_text(raw)
+        meaning = _household_meaning(checker, name, areas)
         for row in group:
             if row is head:
                 continue
             other = cell_text(row.household.get(name))
-            if other and other != text:
-                checker.problem(
-                    row.number,
+            if other and other != text and meaning(other) != meaning(text):
+                checker.household_problem(
+                    row,
                     name,
                     other,
                     _(
@@ -724,31 +778,31 @@ def _household_values(checker, key, group, areas, is_new) -> dict | None:
         if name in ("current_municipality", "origin_municipality"):
             if not text:
                 if name == "current_municipality":
-                    checker.problem(head.number, name, "", _("This field is required."))
+                    checker.household_problem(head, name, "", _("This field is required."))
                     ok = False
                 values[name] = None
                 continue
             area = areas.get(text)
             if area is None:
-                checker.problem(head.number, name, text, checker.area_messages[text])
+                checker.household_problem(head, name, text, checker.area_messages[text])
                 ok = False
             values[name] = area
         elif name in ("accommodation", "return_intention"):
             value, message = checker._cached(name, text, lambda r, n=name: read_choice(n, r))
             if message:
-                checker.problem(head.number, name, text, message)
+                checker.household_problem(head, name, text, message)
                 ok = False
             values[name] = value
         else:
             target = HOUSEHOLD_TEXT[name]
             value = text.strip() if name == "notes" else clean_text(text)
             if target == "phone" and (message := phone_error(value)):
-                checker.problem(head.number, name, value, message)
+                checker.household_problem(head, name, value, message)
                 ok = False
             limit = _HOUSEHOLD_MAX.get(target)
             if limit and len(value) > limit:
-                checker.problem(
-                    head.number,
+                checker.household_problem(
+                    head,
                     name,
                     value,
                     _("Write at most %(limit)d characters (it has %(length)d).")
@@ -763,7 +817,7 @@ def _household_values(checker, key, group, areas, is_new) -> dict | None:
     # And then registration's own check of a household, on the values as they will be saved.
     for name, message in _clean_household(values, None, None).items():
         column = _IMPORT_FIELD_OF.get(name, name)
-        checker.problem(head.number, column, cell_text(head.household.get(column)), message)
+        checker.household_problem(head, column, cell_text(head.household.get(column)), message)
         ok = False
     return values if ok else None
 
@@ -853,7 +907,17 @@ def _plan(actor, organisation, project, table, checker, rows, report) -> Plan:
             if person.pk not in plan.existing_people:
                 other_members[person.household_id].append(person)
 
-    areas = _resolve_areas(checker, groups)
+    # A household with a refused row is checked for what its rows say of the household only:
+    # its members as a whole (who is the head, ...) would be judged without the refused one.
+    failed_groups = {
+        key: [*groups.get(key, []), *rows_refused]
+        for key, rows_refused in checker.failed_rows.items()
+    }
+    for group in failed_groups.values():
+        group.sort(key=lambda row: row.number)
+    areas = _resolve_areas(checker, [*groups.values(), *failed_groups.values()])
+    for key, group in failed_groups.items():
+        _household_values(checker, key, group, areas, key not in known_households)
     for key, group in groups.items():
         if key in checker.failed_households:
             continue

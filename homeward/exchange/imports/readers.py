@@ -44,6 +44,10 @@ class Table:
     household_columns: set[int] = field(default_factory=set)
     # Kobo: the household each row belongs to (the household sheet's _uuid or _index).
     kobo_households: list[str] | None = None
+    # Kobo: the household sheet's title, and the row of it each row's household is on, so that
+    # a problem of a household's answer points where that answer is written.
+    household_sheet: str = ""
+    household_row_numbers: list[int] | None = None
 
     def row_number(self, index: int) -> int:
         return self.row_numbers[index] if self.row_numbers else index + 2
@@ -127,7 +131,7 @@ def decode_csv(data: bytes) -> tuple[str, str]:
         if _MOJIBAKE.search(decoded):
             raise UnreadableFile(
                 _(
-                    "The letters of the file look garbled (for example “Ä\u008d” instead of “č”): "
+                    "The letters of the file look garbled (for example “Å¡” instead of “š”): "
                     "it was read in the wrong encoding and saved again. Export it again from the "
                     "original as “CSV UTF-8”."
                 )
@@ -313,7 +317,7 @@ def _read_xlsx(data: bytes) -> Table:
             if "_parent_index" in headers:
                 return _join_kobo(
                     sheets[0].title,
-                    (first_headers, first_rows),
+                    (first_headers, first_rows, first_numbers),
                     sheet.title,
                     (headers, rows, numbers),
                 )
@@ -333,7 +337,7 @@ def _read_xlsx(data: bytes) -> Table:
 def _join_kobo(household_title, household_sheet, member_title, member_sheet) -> Table:
     """One row per member, with its household's columns in front: the members' sheet names
     its household by ``_parent_index``, the household sheet's ``_index``."""
-    household_headers, household_rows = household_sheet
+    household_headers, household_rows, household_numbers = household_sheet
     member_headers, member_rows, member_numbers = member_sheet
     if "_index" not in household_headers:
         raise UnreadableFile(
@@ -346,8 +350,12 @@ def _join_kobo(household_title, household_sheet, member_title, member_sheet) -> 
     index_at = household_headers.index("_index")
     uuid_at = household_headers.index("_uuid") if "_uuid" in household_headers else None
     by_index = {str(row[index_at]): row for row in household_rows}
+    number_of = {
+        str(row[index_at]): number
+        for row, number in zip(household_rows, household_numbers, strict=True)
+    }
     parent_at = member_headers.index("_parent_index")
-    rows, numbers, households = [], [], []
+    rows, numbers, households, household_rows_of = [], [], [], []
     unmatched = []
     for row, number in zip(member_rows, member_numbers, strict=True):
         household = by_index.get(str(row[parent_at]))
@@ -356,6 +364,7 @@ def _join_kobo(household_title, household_sheet, member_title, member_sheet) -> 
             continue
         rows.append(list(household) + list(row))
         numbers.append(number)
+        household_rows_of.append(number_of[str(row[parent_at])])
         key = household[uuid_at] if uuid_at is not None and household[uuid_at] else None
         households.append(str(key or household[index_at]))
     if unmatched:
@@ -378,4 +387,6 @@ def _join_kobo(household_title, household_sheet, member_title, member_sheet) -> 
         sheet=member_title,
         household_columns=set(range(len(household_headers))),
         kobo_households=households,
+        household_sheet=household_title,
+        household_row_numbers=household_rows_of,
     )

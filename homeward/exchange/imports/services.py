@@ -31,7 +31,8 @@ file: field name}``; a header mapped to ``""`` is left out; headers not named in
 mapped automatically. ``organisation`` defaults to the actor's own organisation in the
 project. Permission: registering households for that organisation (``EDIT_REGISTRY``) in a
 project in the actor's scope; otherwise ``Http404``. A file that cannot be read at all is
-not an exception: the report says why in ``message`` and carries one error at row 0.
+not an exception: the report says why in ``message`` and carries one error of the whole file
+(``row`` None).
 """
 
 from __future__ import annotations
@@ -48,15 +49,16 @@ Source = str | Path | bytes | IO[bytes]
 
 ERROR = "error"
 WARNING = "warning"
+WHOLE_FILE = None  # the row of a problem of the file as a whole (a header, the encoding...)
 
 
 @dataclass
 class Problem:
     """Something wrong with one cell or row. ``row`` numbers rows as the spreadsheet shows
-    them (the header is row 1; 0 is the file as a whole); ``column`` is the header as written
-    in the file; ``field`` the import field it maps to."""
+    them (the header is row 1; ``WHOLE_FILE``, None, for the file as a whole); ``column`` is
+    the header as written in the file; ``field`` the import field it maps to."""
 
-    row: int
+    row: int | None
     column: str
     value: str
     message: str

@@ -367,3 +367,14 @@ def test_the_api_refuses_what_the_pages_refuse(
     assert response.status_code == 400
     assert "file" in response.json()["error"]["fields"]
     assert not PeopleImport.objects.exists()
+
+
+def test_a_problem_of_the_whole_file_says_so_on_the_page_and_in_the_csv(browser):
+    without_last_name = GOOD.replace(",last_name,", ",").replace(",Stojanović,", ",")
+    without_last_name = without_last_name.replace(",Gashi,", ",")
+    response = _upload(browser, _csv(without_last_name))
+    page = browser.get(response.url + "?show=errors").content.decode()
+    assert "whole file" in page
+    every = browser.get(f"{response.url}problems.csv")
+    lines = every.content.decode("utf-8-sig").splitlines()
+    assert any(line.startswith(",,whole file,last_name,") for line in lines[1:]), lines

@@ -287,3 +287,30 @@ def test_an_import_that_collides_with_another_is_refused_whole(
     assert "run the import again" in report.message
     assert report.people_import.status == PeopleImport.Status.REFUSED
     assert Person.objects.count() == people
+
+
+def test_the_command_says_whole_file_for_a_problem_without_a_row(
+    tmp_path, case_worker_a, project_a, family
+):
+    for row in family:
+        del row["first_name"]
+    path = tmp_path / "family.csv"
+    path.write_bytes(csv_bytes(family))
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command(
+            "import_people",
+            str(path),
+            "--project",
+            "project-a",
+            "--user",
+            case_worker_a.username,
+            "--dry-run",
+            stdout=out,
+        )
+    assert exit_.value.code == 1
+    assert "  whole file: The file has no column for" in out.getvalue()
+    with open(tmp_path / "family.csv.problems.csv", encoding="utf-8-sig") as problems:
+        rows = list(csv.DictReader(problems))
+    first_name = next(row for row in rows if row["field"] == "first_name")
+    assert (first_name["row"], first_name["column"]) == ("", "whole file")

@@ -247,7 +247,7 @@ def test_a_missing_required_column_refuses_the_file(run_import, family):
     before = registry_state()
     report = run_import(csv_bytes(family))
     assert report.refused
-    assert any("last_name" in p.message and p.row == 0 for p in report.errors)
+    assert any("last_name" in p.message and p.row is None for p in report.errors)
     assert registry_state() == before
     assert PeopleImport.objects.get().status == PeopleImport.Status.REFUSED
 
@@ -650,4 +650,135 @@ def test_household_values_are_checked_as_registration_checks_them(check, family)
         (2, "household_phone"),
         (4, "address"),
         (4, "accommodation"),
+    }
+
+
+# --- every problem at once, and no false alarms ---------------------------------------------
+
+
+def test_a_refused_member_does_not_hide_the_households_other_problems(check, family):
+    # Row 3 fails on its own (a date in the future); the household still says where it lives,
+    # and that is checked in the same dry run, not the next one.
+    family[1]["date_of_birth"] = "2999-01-01"
+    family[0]["current_municipality"] = family[1]["current_municipality"] = "Nowhere"
+    family[0]["accommodation"] = family[1]["accommodation"] = "palace"
+    family[2]["accommodation"] = "private"
+    report = check(csv_bytes(family))
+    assert {(p.row, p.field) for p in report.errors} == {
+        (3, "date_of_birth"),
+        (2, "current_municipality"),
+        (2, "accommodation"),
+    }
+    # Without the refused row the household's members are not judged as a whole: no
+    # "household without a head" or the like because of a row that was refused.
+    assert not any(p.field == "relationship_to_head" for p in report.problems)
+
+
+def test_a_refused_head_still_has_its_household_values_checked(check, family):
+    family[0]["national_id"] = "3202984715002"  # the 32nd of February: no such JMBG
+    family[0]["origin_municipality"] = "Atlantida"
+    family[1]["origin_municipality"] = "Atlantida"
+    report = check(csv_bytes(family))
+    assert {(p.row, p.field) for p in report.errors} == {
+        (2, "national_id"),
+        (2, "origin_municipality"),
+    }
+    # Jovan is not "a household without a head": the head's row was refused, not missing.
+    assert not any(p.field == "relationship_to_head" for p in report.problems)
+
+
+def test_a_household_whose_only_row_is_refused_is_checked_too(check, family):
+    family[2]["first_name"] = ""
+    family[2]["current_municipality"] = "Nowhere"
+    report = check(csv_bytes(family))
+    assert {(p.row, p.field) for p in report.errors} == {
+        (4, "first_name"),
+        (4, "current_municipality"),
+    }
+
+
+def test_one_place_written_in_several_scripts_is_not_a_disagreement(check, family):
+    family[0]["current_municipality"] = "Kraljevo"
+    family[1]["current_municipality"] = "Краљево"
+    family[0]["origin_municipality"] = "Prishtinë"
+    family[1]["origin_municipality"] = "Приштина"
+    family.append(
+        person_row(
+            person_id="P4",
+            relationship_to_head="child",
+            first_name="Luka",
+            sex="M",
+            date_of_birth="2012",
+            origin_municipality="Pristina",
+            current_municipality="RS-18-kraljevo",
+        )
+    )
+    for row in family:
+        row["accommodation"] = "privatni smeštaj"
+        row["address"] = "Kralja Petra 12"
+    family[1]["accommodation"] = "private"
+    family[1]["address"] = "КРАЉА ПЕТРА 12"
+    family[1]["household_phone"] = "036/123-456"
+    family[0]["household_phone"] = "036 123 456"
+    report = check(csv_bytes(family))
+    assert report.ok, report.errors
+    assert not [p for p in report.warnings if "Another row" in p.message]
+
+
+def test_rows_of_a_household_that_really_disagree_are_warned_about(check, family):
+    family[1]["current_municipality"] = "Zvezdara"
+    family[1]["address"] = "Kralja Milana 3"
+    report = check(csv_bytes(family))
+    assert report.ok
+    assert {(p.row, p.field) for p in report.warnings if "Another row" in p.message} == {
+        (3, "current_municipality"),
+        (3, "address"),
+    }
+
+
+def test_problems_of_the_whole_file_have_no_row(run_import, family):
+    for row in family:
+        del row["last_name"]
+    report = run_import(csv_bytes(family))
+    problems = ImportProblem.objects.filter(people_import=report.people_import)
+    assert {problem.row for problem in problems} == {None}
+    assert all(problem.row is None for problem in report.problems)
+    assert report.as_dict(problems=True)["problems"][0]["row"] is None
+
+
+def test_the_whole_file_comes_first_then_the_rows(check, family):
+    family[2]["current_municipality"] = "Atlantida"
+    family[0]["Unknown header"] = "x"
+    report = check(csv_bytes(family, columns=[*family[0]]))
+    rows = [problem.row for problem in report.problems]
+    assert rows[0] is None
+    assert 4 in rows
+    stored = list(ImportProblem.objects.filter(people_import=report.people_import))
+    assert [problem.row for problem in stored] == rows
+
+
+def test_a_kobo_households_answer_is_pointed_to_on_the_household_sheet(check):
+    households = [
+        ["household/municipality", "_uuid", "_index"],
+        ["Kraljevo", "uuid-101", 1],
+        ["Nowhere", "uuid-102", 2],
+    ]
+    members = [
+        [
+            "household/member/name",
+            "household/member/surname",
+            "household/member/sex",
+            "household/member/dob",
+            "household/member/status",
+            "_index",
+            "_parent_index",
+        ],
+        ["Zoran", "Stojanović", "male", "1961-02-03", "idp", 1, 1],
+        ["Arben", "Gashi", "male", "2999-07-01", "returnee", 2, 2],
+    ]
+    content = xlsx_bytes(households, members, titles=["household_survey", "member"])
+    report = check(content, filename="kobo.xlsx")
+    assert {(p.sheet, p.row, p.field) for p in report.errors} == {
+        ("member", 3, "date_of_birth"),
+        ("household_survey", 3, "current_municipality"),
     }

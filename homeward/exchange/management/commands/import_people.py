@@ -104,6 +104,9 @@ class Command(BaseCommand):
             writer.writerow(PROBLEM_COLUMNS)
             for problem in report.problems:
                 row = problem.as_dict()
+                if row["row"] is None and not row["column"]:
+                    # No row number (the cell stays empty for a script): say what it concerns.
+                    row["column"] = "whole file"
                 writer.writerow([row[name] for name in PROBLEM_COLUMNS])
             for duplicate in report.duplicates:
                 other = duplicate.other_person_id if duplicate.visible else "not visible to you"
@@ -145,7 +148,9 @@ class Command(BaseCommand):
             f"likely duplicates: {len(report.duplicates)}"
         )
         for problem in report.errors[:10]:
-            where = f"row {problem.row}" if problem.row else "file"
+            where = f"row {problem.row}" if problem.row is not None else "whole file"
+            if problem.sheet and problem.row is not None:
+                where = f"{where} of sheet {problem.sheet}"
             column = f", {problem.column}" if problem.column else ""
             write(f"  {where}{column}: {problem.message}")
         if len(report.errors) > 10:
