@@ -30,6 +30,7 @@ from homeward.results.rules import (
     rule_unit,
     validate_rule,
 )
+from homeward.results.services import INDICATOR_FIELDS
 
 DIMENSION_LABELS = {
     "sex": _("Sex"),
@@ -579,20 +580,8 @@ class IndicatorForm(RuleFieldsMixin, forms.Form):
 def indicator_initial(indicator) -> dict:
     initial = {
         name: getattr(indicator, name)
-        for name in (
-            "result",
-            "code",
-            "name",
-            "name_sr",
-            "name_sr_latn",
-            "name_sq",
-            "definition",
-            "unit",
-            "baseline",
-            "baseline_date",
-            "disaggregations",
-            "position",
-        )
+        for name in INDICATOR_FIELDS
+        if name not in ("age_bands", "rule")  # written below, in the form's own shape
     }
     initial["age_bands"] = json.dumps(indicator.age_bands)
     initial |= rule_initial(indicator.rule)
