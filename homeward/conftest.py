@@ -10,6 +10,7 @@ from itertools import count
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from homeward.accounts.models import Organisation, User
@@ -41,6 +42,10 @@ def _test_settings(settings, tmp_path):
     settings.STATIC_ROOT.mkdir()
     # The settings are production's (DEBUG off); the test client speaks plain HTTP.
     settings.SECURE_SSL_REDIRECT = False
+    yield
+    # A request in Serbian leaves Serbian active in this thread: the next test starts in English
+    # whatever ran before it.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -197,6 +197,9 @@ class IndicatorWriteSerializer(serializers.Serializer):
     name_sr_latn = serializers.CharField(max_length=300, required=False, allow_blank=True)
     name_sq = serializers.CharField(max_length=300, required=False, allow_blank=True)
     definition = serializers.CharField(required=False, allow_blank=True)
+    definition_sr = serializers.CharField(required=False, allow_blank=True)
+    definition_sr_latn = serializers.CharField(required=False, allow_blank=True)
+    definition_sq = serializers.CharField(required=False, allow_blank=True)
     # Plain text, checked by the service: a second "unit" enum in the schema would collide
     # with the assistance catalogue's units of measure.
     unit = serializers.CharField(help_text=f"One of: {', '.join(Unit.values)}.")

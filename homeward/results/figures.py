@@ -67,7 +67,7 @@ class IndicatorFigures:
     indicator_id: int
     code: str
     name: str  # in the reader's language
-    definition: str
+    definition: str  # in the reader's language
     unit: str  # people | households | events | organisations | percentage
     result_code: str  # the output, outcome or objective it measures
     result_level: str  # objective | outcome | output
@@ -84,6 +84,9 @@ class IndicatorFigures:
     periods: list[PeriodFigures] = field(default_factory=list)
     breakdowns: list[Breakdown] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
+    # The definition in every language it is written in ("en", "sr", "sr_latn", "sq"), for a
+    # report that carries them side by side (IATI narratives).
+    definitions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -506,6 +506,19 @@ class IndicatorForm(RuleFieldsMixin, forms.Form):
     definition = forms.CharField(
         label=_("Definition"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    definition_sr = forms.CharField(
+        label=_("Definition (Serbian, Cyrillic)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    definition_sr_latn = forms.CharField(
+        label=_("Definition (Serbian, Latin)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    definition_sq = forms.CharField(
+        label=_("Definition (Albanian)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
     baseline = forms.DecimalField(label=_("Baseline"), required=False, decimal_places=2)
     baseline_date = forms.DateField(label=_("Baseline date"), required=False, widget=_DateInput())

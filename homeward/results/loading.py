@@ -21,8 +21,8 @@ The format (see ``docs/results-frameworks.md``)::
      "outcomes": [{"code", "statement", "indicators": [...],
                    "outputs": [{"code", "statement", "indicators": [...]}]}]}
 
-A statement or a name is text in English or ``{"en", "sr", "sr_latn", "sq"}``: ``sr`` in
-Cyrillic; ``sr_latn`` left out is transliterated from ``sr``. An indicator is
+A statement, a name or a definition is text in English or ``{"en", "sr", "sr_latn", "sq"}``:
+``sr`` in Cyrillic; ``sr_latn`` left out is transliterated from ``sr``. An indicator is
 ``{"code", "name", "definition", "unit", "baseline", "baseline_date", "disaggregations",
 "age_bands", "rule", "targets": [{"label", "start", "end", "value"}], "manual_values":
 [{"as_of", "value", "source"}]}``; only ``code``, ``name`` and ``unit`` are required.
@@ -284,14 +284,17 @@ class _Checker:
                 f"{path}.unit",
                 _("Choose one of: %(units)s.") % {"units": ", ".join(Unit.values)},
             )
-        definition = body.get("definition") or ""
-        if not isinstance(definition, str):
-            self.fault(f"{path}.definition", _("Text is expected here."))
-            definition = ""
+        definition = body.get("definition")
+        if definition in (None, "", {}):
+            definitions = dict.fromkeys(LANGUAGES, "")
+        else:
+            definitions = self.texts(
+                definition, f"{path}.definition", max_length=None
+            ) or dict.fromkeys(LANGUAGES, "")
         fields = {
             "code": self.code(body.get("code"), f"{path}.code", self.indicator_codes),
             "texts": self.texts(body.get("name"), f"{path}.name", max_length=300),
-            "definition": definition.strip(),
+            "definitions": definitions,
             "unit": unit,
             "baseline": self.number(
                 body.get("baseline"), f"{path}.baseline", required=False, unit=unit
@@ -439,7 +442,10 @@ def framework_load(*, actor: Actor, project: Project, definition: dict) -> dict[
                     name_sr=texts["sr"],
                     name_sr_latn=texts["sr_latn"],
                     name_sq=texts["sq"],
-                    definition=fields["definition"],
+                    definition=fields["definitions"]["en"],
+                    definition_sr=fields["definitions"]["sr"],
+                    definition_sr_latn=fields["definitions"]["sr_latn"],
+                    definition_sq=fields["definitions"]["sq"],
                     unit=fields["unit"],
                     baseline=fields["baseline"],
                     baseline_date=fields["baseline_date"],

@@ -135,6 +135,9 @@ class Indicator(Versioned):
     name_sr_latn = models.CharField(_("name (Serbian, Latin)"), max_length=300, blank=True)
     name_sq = models.CharField(_("name (Albanian)"), max_length=300, blank=True)
     definition = models.TextField(_("definition"), blank=True)
+    definition_sr = models.TextField(_("definition (Serbian, Cyrillic)"), blank=True)
+    definition_sr_latn = models.TextField(_("definition (Serbian, Latin)"), blank=True)
+    definition_sq = models.TextField(_("definition (Albanian)"), blank=True)
     unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
     baseline = models.DecimalField(
         _("baseline"), max_digits=12, decimal_places=2, null=True, blank=True
@@ -167,6 +170,10 @@ class Indicator(Versioned):
     @property
     def localised_name(self) -> str:
         return _localised(self, "name")
+
+    @property
+    def localised_definition(self) -> str:
+        return _localised(self, "definition")
 
     def clean(self):
         super().clean()

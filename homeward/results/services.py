@@ -46,6 +46,9 @@ INDICATOR_FIELDS = [
     "name_sr_latn",
     "name_sq",
     "definition",
+    "definition_sr",
+    "definition_sr_latn",
+    "definition_sq",
     "unit",
     "baseline",
     "baseline_date",
@@ -54,6 +57,7 @@ INDICATOR_FIELDS = [
     "rule",
     "position",
 ]
+DEFINITION_FIELDS = ("definition", "definition_sr", "definition_sr_latn", "definition_sq")
 
 
 def _require(actor, project):
@@ -171,7 +175,7 @@ def _decimal(value, field: str, errors: dict):
 
 
 def _clean_indicator(project: Project, data: dict, *, instance: Indicator | None = None):
-    _text(data, ("code", "name", "name_sr", "name_sr_latn", "name_sq", "definition"))
+    _text(data, ("code", "name", "name_sr", "name_sr_latn", "name_sq", *DEFINITION_FIELDS))
     errors: dict = {}
     if not data.get("code"):
         errors["code"] = _("This field is required.")

@@ -194,8 +194,16 @@ def _indicator(result_element, indicator, project) -> None:
     element.set("measure", MEASURE_PERCENTAGE if indicator.unit == "percentage" else MEASURE_UNIT)
     element.set("ascending", "1")
     _narrative(etree.SubElement(element, "title"), indicator.name or indicator.code)
-    if indicator.definition:
-        _narrative(etree.SubElement(element, "description"), indicator.definition)
+    definitions = indicator.definitions or {"en": indicator.definition}
+    if definitions.get("en"):
+        _narratives(
+            etree.SubElement(element, "description"),
+            {
+                "en": definitions["en"],
+                "sr": definitions.get("sr") or definitions.get("sr_latn", ""),
+                "sq": definitions.get("sq", ""),
+            },
+        )
     reference = etree.SubElement(element, "reference")
     reference.set("vocabulary", VOCABULARY_REPORTING_ORGANISATION)
     reference.set("code", indicator.code)

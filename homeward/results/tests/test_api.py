@@ -130,3 +130,48 @@ def test_a_bad_date_is_a_400(api_client_for, manager_a, project_a):
     answer = api_client_for(manager_a).get("/api/v1/project-figures/project-a/?as_of=soon")
     assert answer.status_code == 400
     assert "as_of" in answer.json()["error"]["fields"]
+
+
+def test_the_definition_in_every_language_over_the_api(api_client_for, manager_a, project_a):
+    api = api_client_for(manager_a)
+    api.post(
+        "/api/v1/results/",
+        {"project": "project-a", "level": "objective", "code": "SO", "statement": "Return"},
+        format="json",
+    )
+    answer = api.post(
+        "/api/v1/indicators/",
+        {
+            "project": "project-a",
+            "result": "SO",
+            "code": "SO.1",
+            "name": "Families with a grant",
+            "unit": "households",
+            "definition": "Households handed a grant.",
+            "definition_sr": "Домаћинства која су добила грант.",
+            "definition_sr_latn": "Domaćinstva koja su dobila grant.",
+            "definition_sq": "Familje që morën grant.",
+        },
+        format="json",
+    )
+    assert answer.status_code == 201, answer.json()
+    indicator = answer.json()
+    assert indicator["definition_sr"] == "Домаћинства која су добила грант."
+    assert indicator["definition_sr_latn"] == "Domaćinstva koja su dobila grant."
+    assert indicator["definition_sq"] == "Familje që morën grant."
+    answer = api.patch(
+        f"/api/v1/indicators/{indicator['id']}/",
+        {"definition_sq": "  Familje që morën një grant.  ", "version": indicator["version"]},
+        format="json",
+    )
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["definition_sq"] == "Familje që morën një grant."
+    stored = Indicator.objects.get(pk=indicator["id"])
+    assert stored.definition_sr == "Домаћинства која су добила грант."
+    bad = api.patch(
+        f"/api/v1/indicators/{indicator['id']}/",
+        {"definition_sr": ["not", "text"], "version": answer.json()["version"]},
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert "definition_sr" in str(bad.json())

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from lxml import html as lxml_html
 
 from homeward.accounts.roles import Role
@@ -28,6 +29,7 @@ from homeward.registry.jmbg import make_jmbg
 from homeward.registry.services import household_register
 from homeward.results.services import (
     indicator_create,
+    indicator_update,
     manual_value_record,
     result_create,
     target_set,
@@ -498,6 +500,54 @@ def test_the_page_in_another_language(language, target, june, work, client_for, 
     assert june in using.text_content().lower()
     assert "30.06.2026" in text
     assert re.search(r"1[.\xa0]500,00\xa0EUR", text)
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [
+        ("en", "Every member of a family.", "Сваки члан породице."),
+        ("sr", "Сваки члан породице.", "Every member of a family."),
+        ("sr-latn", "Svaki član porodice.", "Сваки члан породице."),
+        ("sq", "Çdo anëtar i familjes.", "Every member of a family."),
+    ],
+)
+def test_the_definition_is_shown_in_the_readers_language(
+    language, shown, hidden, work, system, client_for, manager_a
+):
+    people = work["people"]
+    indicator_update(
+        actor=system,
+        indicator=people,
+        expected_version=people.version,
+        definition="Every member of a family.",
+        definition_sr="Сваки члан породице.",
+        definition_sr_latn="Svaki član porodice.",
+        definition_sq="Çdo anëtar i familjes.",
+    )
+    browser = client_for(manager_a)
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with translation.override("en"):  # the request's language must not outlive the test
+        pages = [
+            _page(browser, "/projects/project-a/results/"),
+            _page(browser, f"/projects/project-a/framework/indicators/{people.pk}/"),
+        ]
+    for text in pages:
+        assert shown in text
+        assert hidden not in text
+
+
+def test_an_untranslated_definition_is_shown_in_english(work, system, client_for, manager_a):
+    people = work["people"]
+    indicator_update(
+        actor=system,
+        indicator=people,
+        expected_version=people.version,
+        definition="Every member of a family.",
+    )
+    browser = client_for(manager_a)
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "sq"
+    with translation.override("en"):
+        assert "Every member of a family." in _page(browser, "/projects/project-a/results/")
 
 
 def _queries(browser, path) -> int:

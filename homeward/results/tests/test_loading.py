@@ -3,6 +3,7 @@ with the paths of its faults, a second load refused, the command and the demo.""
 
 import copy
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -131,12 +132,29 @@ def test_every_shipped_logframe_validates_and_loads(code, seed_projects, system)
         assert indicator.name_sr_latn == to_latin(entry["name"]["sr"])
         assert indicator.name_sq == entry["name"]["sq"]
         assert indicator.rule == entry["rule"]
+        assert indicator.definition == entry["definition"]["en"]
+        assert indicator.definition_sr == entry["definition"]["sr"]
+        assert indicator.definition_sr_latn == to_latin(entry["definition"]["sr"])
+        assert indicator.definition_sq == entry["definition"]["sq"]
         assert [t.value for t in indicator.targets.all()] == [t["value"] for t in entry["targets"]]
         for target in indicator.targets.all():
             assert project.start_date <= target.start <= target.end <= project.end_date
     objective = Result.objects.get(project=project, level="objective")
     assert objective.statement_sr_latn == to_latin(objective.statement_sr)
     assert AuditEvent.objects.filter(action="results.framework_load", target_id=project.pk).exists()
+
+
+@pytest.mark.parametrize("code", SEEDS)
+def test_every_shipped_indicator_is_defined_in_english_serbian_and_albanian(code):
+    for entry in _indicators(_definition(code)):
+        definition = entry.get("definition")
+        assert isinstance(definition, dict), entry["code"]
+        assert all(definition.get(language, "").strip() for language in ("en", "sr", "sq")), entry[
+            "code"
+        ]
+        # Serbian in Cyrillic, as the names are: no Latin word but codes and proper names.
+        latin = re.findall(r"\b[a-z]{4,}\b", definition["sr"])
+        assert not latin, (entry["code"], latin)
 
 
 def test_the_seed_targets_are_the_published_ones(seed_projects):
@@ -205,6 +223,52 @@ def test_a_bad_definition_is_refused_whole_naming_each_fault(project_a, manager_
     assert not Indicator.objects.exists()
     assert not IndicatorTarget.objects.exists()
     assert not AuditEvent.objects.filter(action__startswith="result").exists()
+
+
+def test_an_indicator_definition_in_languages_or_as_plain_text(project_a, manager_a, actor):
+    definition = _small()
+    outcome = definition["outcomes"][0]
+    outcome["indicators"][0]["definition"] = {
+        "en": "Women among the beneficiaries.",
+        "sr": "Жене међу корисницима.",
+        "sq": "Gratë ndër përfituesit.",
+    }
+    outputs = outcome["outputs"][0]["indicators"]
+    outputs[0]["definition"] = "Households handed a grant."
+    outputs[1]["definition"] = {"en": "Clubs.", "sr": "Клубови.", "sr_latn": "Klubovi (KDS)."}
+
+    framework_load(actor=actor(manager_a), project=project_a, definition=definition)
+
+    share = Indicator.objects.get(project=project_a, code="OC1.1")
+    assert (share.definition, share.definition_sr, share.definition_sr_latn) == (
+        "Women among the beneficiaries.",
+        "Жене међу корисницима.",
+        "Žene među korisnicima.",
+    )
+    assert share.definition_sq == "Gratë ndër përfituesit."
+    grants = Indicator.objects.get(project=project_a, code="OP1.1")
+    assert grants.definition == "Households handed a grant."
+    assert (grants.definition_sr, grants.definition_sr_latn, grants.definition_sq) == ("", "", "")
+    clubs = Indicator.objects.get(project=project_a, code="OP1.2")
+    assert clubs.definition_sr_latn == "Klubovi (KDS)."  # given: not transliterated over
+
+
+def test_a_bad_indicator_definition_is_refused_naming_it(project_a, manager_a, actor):
+    definition = _small()
+    outputs = definition["outcomes"][0]["outputs"][0]["indicators"]
+    outputs[0]["definition"] = {"sr": "Само српски.", "de": "Nur Deutsch."}
+    outputs[1]["definition"] = 12
+
+    with pytest.raises(ValidationError) as refused:
+        framework_load(actor=actor(manager_a), project=project_a, definition=definition)
+
+    faults = refused.value.message_dict
+    assert set(faults) >= {
+        "outcomes[0].outputs[0].indicators[0].definition.en",
+        "outcomes[0].outputs[0].indicators[0].definition.de",
+        "outcomes[0].outputs[0].indicators[1].definition",
+    }
+    assert not Indicator.objects.exists()
 
 
 def test_a_definition_that_is_not_an_object_is_refused(project_a, system):

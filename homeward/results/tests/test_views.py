@@ -1,5 +1,7 @@
 """The framework pages: the tree with rules in words, and the forms that build it."""
 
+import json
+
 import pytest
 
 from homeward.results.models import Indicator, IndicatorTarget, ManualValue, Result
@@ -101,6 +103,32 @@ def test_editing_an_indicator_keeps_others_work(tree, client_for, manager_a):
     assert stale.status_code == 200  # somebody (here: the first save) saved in between
     indicator.refresh_from_db()
     assert indicator.name == "Families given any assistance"
+
+
+def test_the_definition_is_written_in_each_language_on_the_form(tree, client_for, manager_a):
+    browser = client_for(manager_a)
+    indicator = Indicator.objects.get(pk=tree["indicator"])
+    url = f"{BASE}indicators/{indicator.pk}/edit/"
+    page = browser.get(url).content.decode()
+    for label in ("Definition (Serbian, Cyrillic)", "Definition (Serbian, Latin)",
+                  "Definition (Albanian)"):  # fmt: skip
+        assert label in page
+    form = {
+        "result": indicator.result_id,
+        "code": indicator.code,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "rule": json.dumps(indicator.rule),
+        "definition": "Households handed a grant.",
+        "definition_sr": "Домаћинства која су добила грант.",
+        "definition_sq": "Familje që morën grant.",
+        "version": indicator.version,
+    }
+    assert browser.post(url, form).status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.definition_sr == "Домаћинства која су добила грант."
+    assert indicator.definition_sq == "Familje që morën grant."
+    assert "Familje që morën grant." in browser.get(url).content.decode()  # kept for editing
 
 
 def test_a_value_is_recorded_by_hand_for_an_indicator_without_rule(tree, client_for, manager_a):

@@ -254,6 +254,30 @@ def test_a_disaggregated_single_period_leaves_suppressed_cells_out(project_a):
     ]
 
 
+def test_the_iati_indicator_description_is_written_in_each_language_it_has(project_a):
+    report = made_report(project_a)
+    trained = report.figures.indicator(1)
+    trained.definitions = {
+        "en": "Counted once per person.",
+        "sr": "Свако лице се броји једном.",
+        "sr_latn": "Svako lice se broji jednom.",
+        "sq": "Çdo person numërohet një herë.",
+    }
+    content = iati.write_iati(report)
+    assert iati.validation_errors(content) == []
+    root = etree.fromstring(content)
+    (indicator,) = [i for i in root.iter("indicator") if i.find("reference").get("code") == "1.1.1"]
+    narratives = [
+        (n.get("{http://www.w3.org/XML/1998/namespace}lang"), n.text)
+        for n in indicator.find("description").findall("narrative")
+    ]
+    assert narratives == [
+        (None, "Counted once per person."),
+        ("sr", "Свако лице се броји једном."),
+        ("sq", "Çdo person numërohet një herë."),
+    ]
+
+
 def test_an_invalid_iati_file_is_refused_with_the_schemas_words(project_a, monkeypatch):
     def broken(report):
         return b'<iati-activities version="2.03"><iati-activity/></iati-activities>'
