@@ -154,8 +154,11 @@ def project_figures(
     ``aggregate_only`` defaults to whether ``actor`` lacks personal data in the project; then
     counts of 1 to 4 (and percentages of fewer than 5) are suppressed everywhere.
     ``detail=False`` leaves out breakdowns, periods and the trend (the portfolio's summary).
+    Whoever may take exports of the project out (a data protection officer) gets them too, but
+    only suppressed: files leave the organisation.
     """
-    if not can_view_figures(actor, project):
+    may_export = aggregate_only is True and project_in_scope(actor, project, Capability.RUN_EXPORTS)
+    if not (may_export or can_view_figures(actor, project)):
         raise Http404
     if aggregate_only is None:
         aggregate_only = not project_in_scope(actor, project, Capability.VIEW_PERSONAL_DATA)

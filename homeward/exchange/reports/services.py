@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from homeward.accounts.roles import Capability
 from homeward.casework.common import project_in_scope
-from homeward.core.actors import Actor, system_actor
+from homeward.core.actors import Actor
 from homeward.core.audit import audit_record
 from homeward.core.errors import ValidationError
 from homeward.core.scope import get_or_404
@@ -156,14 +156,10 @@ def parse_as_of(value) -> datetime.date | None:
         ) from None
 
 
-def _figures(actor: Actor, project: Project, as_of: datetime.date, capability: Capability):
-    from homeward.results.selectors import can_view_figures, project_figures
+def _figures(actor: Actor, project: Project, as_of: datetime.date):
+    from homeward.results.selectors import project_figures
 
-    # A data protection officer exports (RUN_EXPORTS) without reading the dashboard. The
-    # figures do not depend on who reads them once small cells are suppressed, so they are
-    # computed as the system sees the project; the permission was checked above.
-    reader = actor if can_view_figures(actor, project) else system_actor(via="task")
-    return project_figures(actor=reader, project=project, as_of=as_of, aggregate_only=True)
+    return project_figures(actor=actor, project=project, as_of=as_of, aggregate_only=True)
 
 
 @service
@@ -190,7 +186,7 @@ def report_export(*, actor: Actor, project: Project, report_format: str, as_of=N
             capability=capability,
         )
         if chosen.needs_figures:
-            report.figures = _figures(actor, project, as_of, capability)
+            report.figures = _figures(actor, project, as_of)
         content = chosen.write(report)
     filename = chosen.filename.format(project=project.code, as_of=as_of.isoformat())
     audit_record(

@@ -262,6 +262,20 @@ def test_outside_the_scope_the_figures_are_not_there(world, framework, manager_b
             project_figures(actor=Actor(user=user), project=indicator.project)
 
 
+def test_who_takes_exports_out_gets_the_figures_suppressed_only(world, framework, dpo_a):
+    # A data protection officer has no dashboard but may take the donor files out: the figures
+    # those files are made of, and only with small cells suppressed.
+    from django.http import Http404
+
+    indicator = framework({"kind": "events_held"}, "events")
+    actor = Actor(user=dpo_a)
+    figures = project_figures(actor=actor, project=indicator.project, aggregate_only=True)
+    assert figures.aggregate_only
+    for aggregate_only in (None, False):
+        with pytest.raises(Http404):
+            project_figures(actor=actor, project=indicator.project, aggregate_only=aggregate_only)
+
+
 def test_budget_committed_and_delivered(world, system, project_a):
     budget = project_figures(actor=system, project=project_a, as_of=AS_OF).budget
     # Planned only (the second aid kit) is not committed.
