@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 
-def _labels(rule_key: str) -> dict:
+def choice_labels(rule_key: str) -> dict:
     from homeward.casework.activities.models import (
         ActivityKind,
         MaterialKind,
@@ -37,7 +37,7 @@ def _names(rule: dict, name: str, labels_key: str | None = None) -> str:
 
         found = {t.code: t.localised_name for t in AssistanceType.objects.filter(code__in=values)}
         return ", ".join(found.get(v, v) for v in values)
-    labels = _labels(labels_key or name)
+    labels = choice_labels(labels_key or name)
     return ", ".join(str(labels.get(v, v)).lower() for v in values)
 
 

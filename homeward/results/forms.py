@@ -24,9 +24,9 @@ from homeward.results.rules import (
     KIND_LABELS,
     PARAMETERS,
     PEOPLE_KINDS,
-    _rule_errors,
     default_count,
     describe_rule,
+    rule_errors,
     rule_unit,
     validate_rule,
 )
@@ -173,9 +173,9 @@ def _list_choices(key: str, allowed: set) -> list:
             (labels.get(category, category), sorted(options, key=lambda option: option[1]))
             for category, options in sorted(groups.items(), key=lambda g: list(labels).index(g[0]))
         ]
-    from homeward.results.describe import _labels
+    from homeward.results.describe import choice_labels
 
-    labels = _labels(key)
+    labels = choice_labels(key)
     known = [(code, label) for code, label in labels.items() if code in allowed]
     return known + [(code, code) for code in sorted(allowed - set(labels))]
 
@@ -184,7 +184,7 @@ def _kind_hint(kind: str) -> str:
     """What a kind counts with nothing narrowed, in words, under its radio button."""
     if kind not in PARAMETERS:
         return ""
-    if _rule_errors({"kind": kind}, unit=None, choices={}):
+    if rule_errors({"kind": kind}, unit=None, choices={}):
         return ""  # it needs a parameter said first
     try:
         return describe_rule({"kind": kind})

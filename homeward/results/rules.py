@@ -253,12 +253,12 @@ def default_count(kind: str) -> str:
 
 def validate_rule(rule, *, unit: str | None = None, field: str = "rule") -> None:
     """Refuse a rule that is not of the vocabulary, naming what is wrong under ``field``."""
-    errors = _rule_errors(rule, unit=unit)
+    errors = rule_errors(rule, unit=unit)
     if errors:
         raise ValidationError({field: errors})
 
 
-def _rule_errors(rule, *, unit: str | None, choices: dict | None = None) -> list[str]:
+def rule_errors(rule, *, unit: str | None, choices: dict | None = None) -> list[str]:
     if not isinstance(rule, dict):
         return [_("A rule is a JSON object with a “kind”.")]
     kind = rule.get("kind")
@@ -313,7 +313,7 @@ def _rule_errors(rule, *, unit: str | None, choices: dict | None = None) -> list
                     % {"kinds": ", ".join(PEOPLE_KINDS)}
                 )
             else:
-                inner = _rule_errors(value, unit=None, choices=choices)
+                inner = rule_errors(value, unit=None, choices=choices)
                 counted = (
                     ("people", "households") if kind == "share_displacement_status" else ("people",)
                 )
