@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "homeward.casework.contacts",
     "homeward.results",
     "homeward.exchange",
+    "homeward.dedup",
     "homeward.api",
 ]
 

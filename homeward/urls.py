@@ -25,6 +25,7 @@ urlpatterns = [
     path("users/<str:username>/", accounts_views.user_detail, name="user"),
     path("", include("homeward.programmes.urls")),
     path("registry/", registry_views.registry_search, name="registry"),
+    path("duplicates/", include("homeward.dedup.urls")),
     path("registry/register/", registry_views.household_register_view, name="household-register"),
     path("registry/check-jmbg/", registry_views.national_id_check, name="national-id-check"),
     path("registry/households/<str:number>/", registry_views.household_detail, name="household"),

@@ -38,6 +38,8 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
     HANDLE_DATA_REQUESTS = "handle_data_requests"
+    # Run deduplication, decide the likely duplicates it finds, merge records and undo merges.
+    RESOLVE_DUPLICATES = "resolve_duplicates"
 
 
 C = Capability
@@ -56,6 +58,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.VIEW_PROJECTS,
             C.VIEW_AGGREGATES,
             C.RUN_EXPORTS,
+            C.RESOLVE_DUPLICATES,
         }
     ),
     Role.ME_OFFICER: frozenset(
@@ -82,7 +85,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     Role.DONOR_VIEWER: frozenset({C.VIEW_AGGREGATES, C.VIEW_PROJECTS}),
     Role.DATA_PROTECTION_OFFICER: frozenset(
-        {C.VIEW_AUDIT, C.HANDLE_DATA_REQUESTS, C.VIEW_PERSONAL_DATA, C.RUN_EXPORTS}
+        {
+            C.VIEW_AUDIT,
+            C.HANDLE_DATA_REQUESTS,
+            C.VIEW_PERSONAL_DATA,
+            C.RUN_EXPORTS,
+            C.RESOLVE_DUPLICATES,
+        }
     ),
 }
 

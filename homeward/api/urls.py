@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from homeward.api import views
 from homeward.casework.urls import CASEWORK_ROUTES
+from homeward.dedup.api import ROUTES as DEDUP_ROUTES
 from homeward.exchange.api import ROUTES as EXCHANGE_ROUTES
 from homeward.geo.api import AreaViewSet
 from homeward.registry.api import HouseholdViewSet, PersonViewSet
@@ -23,7 +24,7 @@ router.register("jobs", views.JobViewSet, basename="job")
 router.register("areas", AreaViewSet, basename="area")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("people", PersonViewSet, basename="person")
-for prefix, viewset, basename in [*CASEWORK_ROUTES, *RESULTS_ROUTES, *EXCHANGE_ROUTES]:
+for prefix, viewset, basename in [*CASEWORK_ROUTES, *RESULTS_ROUTES, *EXCHANGE_ROUTES, *DEDUP_ROUTES]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

@@ -1,0 +1,3 @@
+"""API routes of dedup: (prefix, viewset, basename), registered by ``homeward/api/urls.py``."""
+
+ROUTES: list = []

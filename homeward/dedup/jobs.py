@@ -1,0 +1,1 @@
+"""Deduplication as a background job (kind ``dedup.run``), with progress."""
