@@ -32,6 +32,8 @@ ACTIONS = {
     "person.document": gettext_lazy("Document recorded"),
     "person.consent": gettext_lazy("Consent recorded"),
     "person.consent_withdrawn": gettext_lazy("Consent withdrawn"),
+    "person.merge": gettext_lazy("Record merged"),
+    "person.merge_undo": gettext_lazy("Merge undone"),
 }
 _EXTRA_LABELS = {
     "duplicate_reason": gettext_lazy("reason for registering despite a likely duplicate"),
@@ -40,7 +42,32 @@ _EXTRA_LABELS = {
     "member": gettext_lazy("member"),
     "consent.taken_by": gettext_lazy("taken by"),
     "imported_from": gettext_lazy("imported from"),
+    "merged_record": gettext_lazy("record merged into this one"),
+    "kept_record": gettext_lazy("merged into"),
+    "rows_moved": gettext_lazy("moved to the record kept"),
+    "rows_removed": gettext_lazy("removed with the merged record"),
 }
+
+
+def merged_records(person_ids) -> tuple[set[str], set[str]]:
+    """The ids of the people merged into ``person_ids`` (and into those, and so on) and of the
+    households that went with them: their history is the kept record's history too."""
+    Merge = apps.get_model("dedup", "Merge")
+    people: set[int] = set()
+    households: set[str] = set()
+    into = {int(pk) for pk in person_ids}
+    while into:
+        merges = Merge.objects.filter(kept__in=into, undone_at__isnull=True).exclude(
+            merged__in=people
+        )
+        into = set()
+        for merged, snapshot in merges.values_list("merged", "snapshot"):
+            into.add(merged)
+            households.update(
+                str(row["pk"]) for row in snapshot if row.get("model") == "registry.household"
+            )
+        people |= into
+    return {str(pk) for pk in people}, households
 
 
 @dataclass

@@ -334,16 +334,22 @@ def person_get(*, actor, pk) -> Person:
 
 
 def household_history(*, actor, household: Household):
-    """Every recorded change of the household, of its present members, and of the casework
-    records about them that ``actor`` may see (enrolments, deliveries, …), newest first."""
+    """Every recorded change of the household, of its present members and the records merged
+    into them, and of the casework records about them that ``actor`` may see (enrolments,
+    deliveries, …), newest first."""
     from homeward.casework.panels import household_history_events
     from homeward.core.models import AuditEvent
+    from homeward.registry.history import merged_records
 
     member_ids = [str(pk) for pk in household.members.values_list("pk", flat=True)]
+    merged_people, merged_households = merged_records(member_ids)
     return (
         AuditEvent.objects.filter(
-            Q(target_type="registry.household", target_id=str(household.pk))
-            | Q(target_type="registry.person", target_id__in=member_ids)
+            Q(
+                target_type="registry.household",
+                target_id__in=[str(household.pk), *merged_households],
+            )
+            | Q(target_type="registry.person", target_id__in=[*member_ids, *merged_people])
             | household_history_events(actor=actor, household=household)
         )
         .exclude(action__endswith=".read")
