@@ -310,6 +310,9 @@ SPECTACULAR_SETTINGS = {
         "GrievanceChannelEnum": "homeward.casework.contacts.models.Grievance.Channel",
         "GrievanceCategoryEnum": "homeward.casework.contacts.models.Grievance.Category",
         "GrievanceStatusEnum": "homeward.casework.contacts.models.Grievance.Status",
+        "DedupCoverageEnum": "homeward.dedup.models.DedupRun.Coverage",
+        "DuplicatePairStatusEnum": "homeward.dedup.models.CandidatePair.Status",
+        "SelectionDecisionEnum": "homeward.casework.selection.models.SelectionCandidate.Decision",
     },
 }
 

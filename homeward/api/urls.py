@@ -24,7 +24,12 @@ router.register("jobs", views.JobViewSet, basename="job")
 router.register("areas", AreaViewSet, basename="area")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("people", PersonViewSet, basename="person")
-for prefix, viewset, basename in [*CASEWORK_ROUTES, *RESULTS_ROUTES, *EXCHANGE_ROUTES, *DEDUP_ROUTES]:
+for prefix, viewset, basename in [
+    *CASEWORK_ROUTES,
+    *RESULTS_ROUTES,
+    *EXCHANGE_ROUTES,
+    *DEDUP_ROUTES,
+]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [

@@ -103,6 +103,7 @@ CASEWORK_PAGES = [
     *(import_module(f"homeward.casework.{app}.tests.pages") for app in CASEWORK_APPS),
     import_module("homeward.results.tests.pages"),
     import_module("homeward.exchange.tests.pages"),
+    import_module("homeward.dedup.tests.pages"),
 ]
 for _module in CASEWORK_PAGES:
     PAGES |= _module.PAGES

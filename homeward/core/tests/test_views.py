@@ -208,7 +208,14 @@ def test_the_navigation_shows_what_the_role_may_use(client_for, make_user, org_a
         links(Role.CASE_WORKER)
         == {"/", "/jobs/", "/contacts/", "/grievances/"} | casework | imports
     )
-    assert links(Role.PROJECT_MANAGER) == {"/", "/jobs/", "/grievances/"} | casework | imports
+    # Managers resolve duplicates; the assistance overlap is one of the deduplication pages.
+    assert (
+        links(Role.PROJECT_MANAGER)
+        == {"/", "/jobs/", "/grievances/", "/duplicates/"} | casework | imports
+    )
+    # M&E officers coordinate with partners: the overlap report has its own link for them.
+    assert "/duplicates/overlap/" in links(Role.ME_OFFICER)
+    assert "/duplicates/" not in links(Role.ME_OFFICER)
     # The information desk records calls and complaints but sees no one in the registry.
     assert links(Role.INFO_DESK_OPERATOR) == {
         "/",
