@@ -324,5 +324,8 @@ LOGGING = {
     "loggers": {
         "homeward": {"level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": True},
         "django_tasks": {"level": "WARNING"},
+        # Splink warns of every level a training step saw no pair in; the run records which
+        # steps it skipped (``DedupRun.model["homeward"]["skipped"]``).
+        "splink": {"level": "ERROR"},
     },
 }

@@ -128,11 +128,14 @@ def pair_people(*, actor, pair) -> tuple[Person | None, Person | None]:
 
 
 def runs_for(*, actor) -> QuerySet[DedupRun]:
+    """The runs of the actor's organisations, and the whole-registry runs nobody's organisation
+    owns (the command line without ``--user``, the demo): their pairs reach every queue, so
+    every reviewer may see how they were found. A run holds counts, never a name."""
     require(actor, CAPABILITY)
-    return scoped(
-        DedupRun.objects.select_related("project", "people_import", "started_by", "job"),
-        actor,
-        CAPABILITY,
+    runs = DedupRun.objects.select_related("project", "people_import", "started_by", "job")
+    own = scoped(runs, actor, CAPABILITY).values("pk")
+    return runs.filter(
+        Q(pk__in=own) | Q(organisation__isnull=True, coverage=DedupRun.Coverage.REGISTRY)
     )
 
 

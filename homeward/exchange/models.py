@@ -161,6 +161,8 @@ class ExternalHousehold(models.Model):
                 fields=["organisation", "external_id"], name="external_household_once"
             )
         ]
+        verbose_name = _("partner's household id")
+        verbose_name_plural = _("partners' household ids")
 
     def __str__(self):
         return self.external_id
@@ -188,6 +190,8 @@ class ExternalPerson(models.Model):
                 fields=["organisation", "external_id"], name="external_person_once"
             )
         ]
+        verbose_name = _("partner's person id")
+        verbose_name_plural = _("partners' person ids")
 
     def __str__(self):
         return self.external_id

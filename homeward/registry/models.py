@@ -399,6 +399,8 @@ class DuplicateAcknowledgement(models.Model):
 
     class Meta:
         ordering = ["-acknowledged_at"]
+        verbose_name = _("likely duplicate noted at registration")
+        verbose_name_plural = _("likely duplicates noted at registration")
 
     def __str__(self):
         return f"{self.person_id} ~ {self.other_person_id} ({self.matched_on})"

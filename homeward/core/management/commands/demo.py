@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from homeward.casework.demo import load_demo_casework
+from homeward.dedup.demo import load_demo_dedup
 from homeward.demo import DEMO_PASSWORD, USERS, load_demo
 from homeward.registry.demo import DEFAULT_HOUSEHOLDS, load_demo_registry
 from homeward.results.demo import load_demo_results
@@ -57,6 +58,9 @@ class Command(BaseCommand):
         results = load_demo_results()
         summary = ", ".join(f"{number} {kind}" for kind, number in results.items())
         self.stdout.write(f"Demo results frameworks: {summary} added.")
+        dedup = load_demo_dedup()
+        summary = ", ".join(f"{number} {kind}" for kind, number in dedup.items())
+        self.stdout.write(f"Demo deduplication: {summary or 'already run'}.")
         self.stdout.write(
             self.style.MIGRATE_HEADING(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         )
