@@ -144,8 +144,15 @@ def run_get(*, actor, pk) -> DedupRun:
 
 
 def merges_for(*, actor) -> QuerySet[Merge]:
+    """The merges of records the actor may resolve: the kept record is in their scope (through
+    a project their organisation works on, say), or the merge is filed under one of their
+    organisations (the organisation that held the kept record when it was merged)."""
     require(actor, CAPABILITY)
-    return scoped(Merge.objects.select_related("pair", "merged_by", "undone_by"), actor, CAPABILITY)
+    merges = Merge.objects.select_related("pair", "merged_by", "undone_by")
+    if actor.scope(CAPABILITY).is_global:
+        return merges
+    own = scoped(Merge.objects.all(), actor, CAPABILITY).values("pk")
+    return merges.filter(Q(pk__in=own) | Q(kept__in=people_in_scope(actor).values("pk")))
 
 
 def merge_get(*, actor, pk) -> Merge:

@@ -405,6 +405,21 @@ def test_undo_is_not_found_out_of_scope(
     assert not Merge.objects.get(pk=merge.pk).is_undone
 
 
+def test_a_merge_is_read_by_whoever_may_resolve_the_record_kept(
+    manager, manager_b, case_worker_a, dedup_pairs, dedup_people
+):
+    from homeward.dedup import selectors
+
+    # Kept: Ljiljana of household B, held by organisation B in the project A leads. A's
+    # manager made the merge through the project; B's manager holds the record.
+    merge = people_merge(actor=manager, pair=dedup_pairs.wives, keep=dedup_people.ljiljana_b.pk)
+    assert merge.organisation == dedup_people.ljiljana_b.household.organisation
+    assert selectors.merge_get(actor=manager, pk=merge.pk) == merge
+    assert list(selectors.merges_for(actor=Actor(user=manager_b))) == [merge]
+    with pytest.raises(Http404):
+        selectors.merges_for(actor=Actor(user=case_worker_a))
+
+
 def test_keep_must_be_one_of_the_pair(manager, dedup_pairs, dedup_people):
     with pytest.raises(ValidationError) as refused:
         people_merge(actor=manager, pair=dedup_pairs.wives, keep=dedup_people.marko.pk)
