@@ -37,6 +37,7 @@ from functools import cache
 
 import pyarrow as pa
 
+from homeward.dedup.matching import INPUT_SCHEMA
 from homeward.registry.demo import COMMUNITIES, KOSOVO_REGIONS, write
 from homeward.registry.jmbg import FEMALE, MALE, make_jmbg
 
@@ -51,21 +52,7 @@ __all__ = [
     "score",
 ]
 
-SCHEMA = pa.schema(
-    [
-        ("unique_id", pa.int64()),
-        ("first_name", pa.string()),
-        ("father_name", pa.string()),
-        ("last_name", pa.string()),
-        ("sex", pa.string()),
-        ("date_of_birth", pa.date32()),
-        ("date_of_birth_estimated", pa.bool_()),
-        ("national_id", pa.string()),
-        ("origin_municipality", pa.string()),
-        ("household", pa.int64()),
-        ("cluster", pa.int64()),
-    ]
-)
+SCHEMA = INPUT_SCHEMA.append(pa.field("cluster", pa.int64()))
 
 # How a record may differ from the person it describes; ``Labelled.variations`` lists the
 # records carrying each.

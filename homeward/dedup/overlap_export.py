@@ -23,7 +23,7 @@ from homeward.core.audit import audit_record
 from homeward.core.exports import neutralise_formula
 from homeward.core.services import service
 from homeward.dedup.overlap import OverlapRow
-from homeward.exchange.lists import CONTENT_TYPES, FORMATS
+from homeward.exchange.lists import CONTENT_TYPES, FORMATS, exporting_organisation_id
 
 NAME = "assistance_overlap"
 HEADER = [
@@ -141,13 +141,6 @@ def file_format_of(name: str) -> str:
     return suffix
 
 
-def _organisation_id(actor) -> int | None:
-    """The organisation on whose behalf the actor exports, so its DPO sees the event."""
-    for membership in actor.memberships:
-        return membership.organisation_id
-    return None
-
-
 @service
 def overlap_export_record(*, actor, filters: dict, file_format: str, rows: int) -> None:
     audit_record(
@@ -161,7 +154,7 @@ def overlap_export_record(*, actor, filters: dict, file_format: str, rows: int) 
             "format": {"before": None, "after": file_format},
             "rows": {"before": None, "after": rows},
         },
-        organisation_id=_organisation_id(actor),
+        organisation_id=exporting_organisation_id(actor),
     )
 
 

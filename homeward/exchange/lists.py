@@ -523,7 +523,7 @@ def filename(listed: ListRows, file_format: str, suffix: str = "") -> str:
 # --- the audit and the service the pages, the API and the job call ------------------------
 
 
-def _organisation_id(actor) -> int | None:
+def exporting_organisation_id(actor) -> int | None:
     """The organisation on whose behalf the actor exports, so its DPO sees the event."""
     for membership in actor.memberships:
         return membership.organisation_id
@@ -544,7 +544,7 @@ def list_export_record(*, actor, listed: ListRows, file_format: str, rows: int) 
             "format": {"before": None, "after": file_format},
             "rows": {"before": None, "after": rows},
         },
-        organisation_id=_organisation_id(actor),
+        organisation_id=exporting_organisation_id(actor),
     )
 
 
@@ -574,7 +574,7 @@ def list_export(*, actor, name: str, params, file_format: str) -> ExportOutcome:
                 "filters": listed.filters,
                 "language": translation.get_language() or settings.LANGUAGE_CODE,
             },
-            organisation_id=_organisation_id(actor),
+            organisation_id=exporting_organisation_id(actor),
         )
         return ExportOutcome(job=job, rows=listed.count)
     content = render(listed, file_format)

@@ -276,3 +276,42 @@ def dedup_pairs(dedup_people) -> SimpleNamespace:
         a_import=make_pair(people.dragan_a, people.dragan_import, 0.95),
         wives=make_pair(people.ljiljana_a, people.ljiljana_b, 0.93),
     )
+
+
+def registered_twice(system, organisation) -> list[Person]:
+    """Vesna Jovanović in two households of ``organisation``, for the transactional tests of
+    two reviewers at once. It makes its own place: a transactional test that ran before may
+    have emptied the places the migrations load."""
+    place, _created = Area.objects.get_or_create(
+        code="test-dedup-place",
+        defaults={
+            "kind": "municipality",
+            "name_sr": "Место",
+            "name_sr_latn": "Mesto",
+            "name_sq": "Vend",
+        },
+    )
+    twice = []
+    for settlement in ("Mirijevo", "Karaburma"):
+        household = household_register(
+            actor=system,
+            organisation=organisation,
+            household={
+                "current_municipality": place,
+                "accommodation": "private",
+                "current_settlement": settlement,
+            },
+            members=[
+                {
+                    "relationship_to_head": "head",
+                    "first_name": "Vesna",
+                    "last_name": "Jovanović",
+                    "sex": "female",
+                    "date_of_birth": date(1981, 4, 2),
+                    "displacement_status": "idp",
+                }
+            ],
+            duplicate_reason="Registered twice on purpose.",
+        )
+        twice.append(household.members.get())
+    return twice

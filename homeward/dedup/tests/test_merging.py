@@ -37,16 +37,14 @@ from homeward.core.models import AuditEvent
 from homeward.dedup import merging
 from homeward.dedup.merging import MergeRefused, merge_preview, merge_undo, people_merge
 from homeward.dedup.models import CandidatePair, Merge
-from homeward.dedup.tests.conftest import make_pair
+from homeward.dedup.tests.conftest import make_pair, registered_twice
 from homeward.exchange.models import ExternalHousehold, ExternalPerson
-from homeward.geo.models import Area
 from homeward.programmes.services import project_update
 from homeward.registry.models import Household, Person
 from homeward.registry.selectors import household_history, person_search
 from homeward.registry.services import (
     consent_record,
     document_record,
-    household_register,
     person_update,
 )
 from homeward.results.selectors import project_figures
@@ -585,38 +583,7 @@ def test_every_model_pointing_at_a_person_is_moved_or_rebuilt():
 def test_two_reviewers_merging_the_same_pair_at_once(system, org_a, manager_a, dpo_a):
     """Each keeps a different record: had both gone through, each would have deleted the
     record the other kept. One merges, the other is told why not."""
-    place, _created = Area.objects.get_or_create(
-        code="test-merge-place",
-        defaults={
-            "kind": "municipality",
-            "name_sr": "Место",
-            "name_sr_latn": "Mesto",
-            "name_sq": "Vend",
-        },
-    )
-    twice = []
-    for settlement in ("Mirijevo", "Karaburma"):
-        household = household_register(
-            actor=system,
-            organisation=org_a,
-            household={
-                "current_municipality": place,
-                "accommodation": "private",
-                "current_settlement": settlement,
-            },
-            members=[
-                {
-                    "relationship_to_head": "head",
-                    "first_name": "Vesna",
-                    "last_name": "Jovanović",
-                    "sex": "female",
-                    "date_of_birth": datetime.date(1981, 4, 2),
-                    "displacement_status": "idp",
-                }
-            ],
-            duplicate_reason="Registered twice on purpose.",
-        )
-        twice.append(household.members.get())
+    twice = registered_twice(system, org_a)
     pair = make_pair(*twice)
     barrier = threading.Barrier(2)
     outcomes = []

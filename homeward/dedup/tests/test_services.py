@@ -26,7 +26,12 @@ from homeward.dedup.services import (
     person_export_ids,
     write_pairs_csv,
 )
-from homeward.dedup.tests.conftest import DEDUP_IMPORT_ROWS, import_csv, make_pair
+from homeward.dedup.tests.conftest import (
+    DEDUP_IMPORT_ROWS,
+    import_csv,
+    make_pair,
+    registered_twice,
+)
 from homeward.exchange.imports.services import import_check, people_import
 from homeward.exchange.models import ExternalPerson
 
@@ -501,18 +506,18 @@ def test_pairs_csv_from_stored_pairs(dedup_pairs, dedup_people):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_reviewers_at_once_the_second_waits_and_is_refused(manager_a, dpo_a, dedup_pairs):
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+def test_two_reviewers_at_once_the_second_waits_and_is_refused(system, org_a, manager_a, dpo_a):
     """The manager's decision is not yet committed when the officer's arrives: the officer's
     waits for the row, then finds it decided (on SQLite the database itself serialises)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are PostgreSQL's")
+    pair = make_pair(*registered_twice(system, org_a))
     outcome = {}
 
     def officer():
         try:
             pair_decide(
                 actor=Actor(user=dpo_a),
-                pair=dedup_pairs.ab,
+                pair=pair,
                 decision="unsure",
                 expected_status="pending",
             )
@@ -525,7 +530,7 @@ def test_two_reviewers_at_once_the_second_waits_and_is_refused(manager_a, dpo_a,
     with transaction.atomic():
         pair_decide(
             actor=Actor(user=manager_a),
-            pair=dedup_pairs.ab,
+            pair=pair,
             decision="not_same",
             expected_status="pending",
         )
@@ -534,5 +539,5 @@ def test_two_reviewers_at_once_the_second_waits_and_is_refused(manager_a, dpo_a,
         assert second.is_alive()  # waiting for the manager's lock
     second.join(timeout=10)
     assert "manager-a has decided this pair" in outcome["refused"]
-    dedup_pairs.ab.refresh_from_db()
-    assert dedup_pairs.ab.status == Status.NOT_SAME
+    pair.refresh_from_db()
+    assert pair.status == Status.NOT_SAME
