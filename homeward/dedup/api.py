@@ -30,7 +30,7 @@ from homeward.accounts.roles import Capability
 from homeward.api.views import ActorMixin
 from homeward.core.scope import require
 from homeward.dedup import merging, selectors, services
-from homeward.dedup.matching import DEFAULT_THRESHOLD
+from homeward.dedup.evidence import DEFAULT_THRESHOLD
 from homeward.dedup.models import CandidatePair, DedupRun, Merge
 from homeward.dedup.views import evidence_rows, run_imports, run_projects
 

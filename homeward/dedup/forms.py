@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from homeward.dedup.matching import DEFAULT_THRESHOLD
+from homeward.dedup.evidence import DEFAULT_THRESHOLD
 from homeward.dedup.models import CandidatePair, DedupRun
 
 S = CandidatePair.Status

@@ -51,15 +51,19 @@ import pyarrow.compute as pc
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from splink import Linker, SettingsCreator, block_on
 from splink.blocking_analysis import count_comparisons_from_blocking_rules
 from splink.internals.blocking_rule_library import And, CustomRule
 from splink.internals.duckdb.database_api import DuckDBAPI
 
 from homeward.core.names import fold
+from homeward.dedup.evidence import (
+    DEFAULT_THRESHOLD,
+    FIELD_LABELS,
+    LEVEL_LABELS,
+    describe_evidence,
+)
 from homeward.registry.jmbg import InvalidJmbg, parse_jmbg
 from homeward.registry.models import Person
 
@@ -77,7 +81,6 @@ __all__ = [
     "registry_records",
 ]
 
-DEFAULT_THRESHOLD = 0.9
 INPUT_COLUMNS = [
     "unique_id",
     "first_name",
@@ -118,41 +121,6 @@ U_PAIRS = 1_500_000
 EM_PAIRS = 1_000_000
 # How much of all true duplicates the deterministic rules are believed to find (prior).
 DETERMINISTIC_RECALL = 0.6
-
-FIELD_LABELS: dict[str, Promise] = {
-    "first_name": _("first name"),
-    "last_name": _("last name"),
-    "father_name": _("father's name"),
-    "sex": _("sex"),
-    "date_of_birth": _("date of birth"),
-    "national_id": _("JMBG"),
-    "origin_municipality": _("municipality of origin"),
-    "household": _("household"),
-}
-
-LEVEL_LABELS: dict[str, Promise] = {
-    "missing": _("missing on one side"),
-    "same": _("same after folding script and spelling"),
-    "one_typo": _("one typo apart"),
-    "similar": _("similar"),
-    "different": _("different"),
-    "exact": _("the same"),
-    "swapped": _("day and month swapped"),
-    "year_off_by_one": _("year off by one, same day and month"),
-    "placeholder": _("same year, one date a placeholder (1 January or estimated)"),
-    "one_digit": _("one digit apart"),
-    "within_year": _("within a year"),
-    "within_5_years": _("within five years"),
-    "parent_child": _("one's father's name is the other's first name (father and son?)"),
-    "same_valid": _("same, with a valid check digit"),
-    "same_invalid": _("same, but not a valid JMBG"),
-    "different_valid": _("both valid and different"),
-    "same_household": _("same household (twins and siblings live together)"),
-    "sibling": _("one lives with someone of the other's first name (twins or siblings?)"),
-    "members_2": _("other households whose members share two or more first names"),
-    "members_1": _("other households whose members share one first name"),
-    "no_members_in_common": _("other households with no first name in common"),
-}
 
 
 @dataclass
@@ -703,29 +671,6 @@ def _rounded(value: float) -> float:
     if not value or not math.isfinite(value):
         return float(value or 0.0)
     return round(value, 3 - math.floor(math.log10(abs(value))))
-
-
-def describe_evidence(evidence: list[dict]) -> list[dict]:
-    """The evidence with its labels in the active language and the direction of each field:
-    "for" a match (Bayes factor above 1), "against" it (below 1), or "neutral" (missing)."""
-    described = []
-    for item in evidence:
-        factor = item.get("bayes_factor", 1.0)
-        if item.get("level") == "missing" or factor == 1:
-            direction = "neutral"
-        else:
-            direction = "for" if factor > 1 else "against"
-        level = item.get("level", "")
-        field = item.get("field", "")
-        described.append(
-            item
-            | {
-                "field_label": str(FIELD_LABELS.get(field, field)),
-                "level_label": str(LEVEL_LABELS.get(level, level)),
-                "direction": direction,
-            }
-        )
-    return described
 
 
 def model_json(linkage_or_settings: Linkage | dict, *, dialect: str = "duckdb") -> dict:

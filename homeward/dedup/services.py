@@ -22,6 +22,7 @@ import csv
 import json
 import time
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.utils import timezone
@@ -33,7 +34,8 @@ from homeward.core.errors import ValidationError
 from homeward.core.jobs import job_start
 from homeward.core.scope import get_or_404, require, scoped
 from homeward.core.services import NothingChanged, service
-from homeward.dedup import jobs, matching
+from homeward.dedup import jobs
+from homeward.dedup.evidence import DEFAULT_THRESHOLD
 from homeward.dedup.models import CandidatePair, DedupRun
 from homeward.dedup.selectors import (
     CAPABILITY,
@@ -44,6 +46,9 @@ from homeward.dedup.selectors import (
 from homeward.exchange.models import ExternalPerson, PeopleImport
 from homeward.programmes.models import Project
 from homeward.registry.models import Person
+
+if TYPE_CHECKING:
+    from homeward.dedup import matching
 
 CSV_COLUMNS = ["person_id_a", "person_id_b", "match_probability"]
 # Decisions a reviewer takes here; "same" is taken by merging the two records.
@@ -107,7 +112,7 @@ def dedup_run_start(
     coverage=DedupRun.Coverage.REGISTRY,
     project=None,
     people_import=None,
-    threshold=matching.DEFAULT_THRESHOLD,
+    threshold=DEFAULT_THRESHOLD,
     background=True,
 ) -> DedupRun:
     """Record a run and, with ``background``, start its job (kind ``dedup.run``); the command
@@ -196,6 +201,9 @@ def dedup_run_execute(
     ``progress(done, total, stage)`` is handed to the engine. A failure marks the run failed
     and is raised again.
     """
+    # Splink and DuckDB load here, for a run, not with every page and command.
+    from homeward.dedup import matching
+
     DedupRun.objects.filter(pk=run.pk).update(status=DedupRun.Status.RUNNING)
     run.status = DedupRun.Status.RUNNING
     try:

@@ -33,7 +33,8 @@ from homeward.core.errors import HomewardError
 from homeward.core.names import fold
 from homeward.core.scope import require, scoped
 from homeward.core.views_util import apply_errors
-from homeward.dedup import matching, merging, selectors, services
+from homeward.dedup import merging, selectors, services
+from homeward.dedup.evidence import describe_evidence
 from homeward.dedup.forms import DecisionForm, MergeForm, QueueFilterForm, RunStartForm
 from homeward.dedup.models import CandidatePair, DedupRun
 from homeward.exchange.models import PeopleImport
@@ -154,8 +155,7 @@ def strength(entry: dict) -> str:
 
 def evidence_rows(pair) -> list[dict]:
     return [
-        entry | {"strength": strength(entry)}
-        for entry in matching.describe_evidence(pair.evidence or [])
+        entry | {"strength": strength(entry)} for entry in describe_evidence(pair.evidence or [])
     ]
 
 

@@ -26,7 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from homeward.core.errors import ValidationError, describe
-from homeward.dedup.matching import DEFAULT_THRESHOLD
+from homeward.dedup.evidence import DEFAULT_THRESHOLD
 from homeward.dedup.models import DedupRun
 from homeward.dedup.selectors import CAPABILITY
 from homeward.dedup.services import (
