@@ -9,21 +9,24 @@ reader may not see are one line per organisation with their number only.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from homeward.core.audit import audit_record
-from homeward.core.exports import neutralise_formula
 from homeward.core.services import service
 from homeward.dedup.overlap import OverlapRow
-from homeward.exchange.lists import CONTENT_TYPES, FORMATS, exporting_organisation_id
+from homeward.exchange.lists import (
+    CONTENT_TYPES,
+    FORMATS,
+    exporting_organisation_id,
+    write_table_csv,
+    write_table_xlsx,
+)
 
 NAME = "assistance_overlap"
 HEADER = [
@@ -45,15 +48,6 @@ HEADER = [
     "currency",
     "deliveries",
 ]
-
-
-def _cell(value):
-    """Numbers and dates stay numbers and dates; everything else is text, made inert."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float | Decimal | datetime.date):
-        return value
-    return neutralise_formula(value)
 
 
 def lines(rows: Iterable[OverlapRow]) -> Iterator[list]:
@@ -96,41 +90,11 @@ def lines(rows: Iterable[OverlapRow]) -> Iterator[list]:
 
 
 def write_csv(rows: Iterable[OverlapRow], out) -> int:
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    written = 0
-    for line in lines(rows):
-        written += 1
-        cells = (_cell(value) for value in line)
-        writer.writerow(
-            value.isoformat() if isinstance(value, datetime.date) else value for value in cells
-        )
-    return written
+    return write_table_csv(HEADER, lines(rows), out)
 
 
 def write_xlsx(rows: Iterable[OverlapRow], path_or_file) -> int:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Assistance overlap")[:31])
-    sheet.append(HEADER)
-    written = 0
-    for line in lines(rows):
-        written += 1
-        cells = []
-        for value in line:
-            value = _cell(value)
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                # openpyxl itself reads a string starting with "=" as a formula: say it is text.
-                cell.data_type = "s"
-            elif isinstance(value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        sheet.append(cells)
-    workbook.save(path_or_file)
-    return written
+    return write_table_xlsx(HEADER, lines(rows), path_or_file, title=_("Assistance overlap"))
 
 
 def file_format_of(name: str) -> str:

@@ -463,28 +463,29 @@ def list_rows(*, actor, name: str, params) -> ListRows:
 # --- writing -------------------------------------------------------------------------------
 
 
-def write_csv(listed: ListRows, out, *, on_row: Callable[[int], None] | None = None) -> int:
-    # Excel opens a UTF-8 file as such (Cyrillic intact) only with the byte order mark,
-    # which ``utf-8-sig`` writes.
+def write_table_csv(header, rows: Iterable, out, *, on_row=None) -> int:
+    """``header`` and ``rows`` as CSV on ``out``, every cell made inert; the rows written."""
     writer = csv.writer(out)
-    writer.writerow(listed.header)
+    writer.writerow(header)
     written = 0
-    for written, row in enumerate(listed.rows, start=1):
+    for written, row in enumerate(rows, start=1):
         writer.writerow(_csv_value(value) for value in row)
         if on_row:
             on_row(written)
     return written
 
 
-def write_xlsx(listed: ListRows, path_or_file, *, on_row=None) -> int:
+def write_table_xlsx(header, rows: Iterable, path_or_file, *, title: str, on_row=None) -> int:
+    """``header`` and ``rows`` as one XLSX sheet named ``title``: numbers and dates as such,
+    every text cell typed as text; the rows written."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(LISTS[listed.name].label)[:31])
-    sheet.append(listed.header)
+    sheet = workbook.create_sheet(title=str(title)[:31])
+    sheet.append(header)
     written = 0
-    for written, row in enumerate(listed.rows, start=1):
+    for written, row in enumerate(rows, start=1):
         cells = []
         for value in row:
             value = _cell(value)
@@ -500,6 +501,17 @@ def write_xlsx(listed: ListRows, path_or_file, *, on_row=None) -> int:
             on_row(written)
     workbook.save(path_or_file)
     return written
+
+
+def write_csv(listed: ListRows, out, *, on_row: Callable[[int], None] | None = None) -> int:
+    # Excel opens a UTF-8 file as such (Cyrillic intact) only with the byte order mark,
+    # which ``utf-8-sig`` writes.
+    return write_table_csv(listed.header, listed.rows, out, on_row=on_row)
+
+
+def write_xlsx(listed: ListRows, path_or_file, *, on_row=None) -> int:
+    title = LISTS[listed.name].label
+    return write_table_xlsx(listed.header, listed.rows, path_or_file, title=title, on_row=on_row)
 
 
 def render(listed: ListRows, file_format: str) -> bytes:
