@@ -39,7 +39,7 @@ from homeward.core.scope import require, scoped
 from homeward.core.services import service
 from homeward.dedup.models import CandidatePair, Merge
 from homeward.registry.models import Household, Person, PersonNameToken, Relationship
-from homeward.registry.services import _index_names, _refresh_missing_documents
+from homeward.registry.services import index_names, refresh_missing_documents
 
 # Rows pointing at a person that a merge does not move: the merged person's name tokens are
 # deleted with the record and the kept person's are rebuilt from the kept name (see
@@ -321,8 +321,8 @@ def _counts(rows: dict[str, list] | list[dict]) -> str:
 def _refresh_kept(kept: Person) -> None:
     """The kept record gained (or gave back) rows: its search tokens and the flag of missing
     documents follow, and its version moves on, so that an edit opened before is checked."""
-    _index_names(kept, replace=True)
-    _refresh_missing_documents(kept)
+    index_names(kept, replace=True)
+    refresh_missing_documents(kept)
     Person.objects.filter(pk=kept.pk).update(version=F("version") + 1)
 
 

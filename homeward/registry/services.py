@@ -263,7 +263,7 @@ def _set_derived(person: Person) -> None:
     )
 
 
-def _index_names(person: Person, *, replace: bool) -> None:
+def index_names(person: Person, *, replace: bool) -> None:
     """Write the person's name tokens, and add new words to the variant dictionary."""
     tokens = set(name_tokens(f"{person.first_name} {person.father_name} {person.last_name}"))
     if replace:
@@ -399,7 +399,7 @@ def household_register(
         _set_derived(person)
         person.full_clean(exclude=["household"])
         person.save()
-        _index_names(person, replace=False)
+        index_names(person, replace=False)
         people.append(person)
         changes = _created(person, PERSON_FIELDS)
         if index in matches:
@@ -482,7 +482,7 @@ def person_add(
     _set_derived(record)
     record.full_clean()
     record.save()
-    _index_names(record, replace=False)
+    index_names(record, replace=False)
     changes = _created(record, PERSON_FIELDS)
     if candidates:
         _acknowledge(actor, record, candidates, reason)
@@ -548,7 +548,7 @@ def person_update(
     derived = ["first_key", "father_key", "last_key", "phone_key", "has_disability"]
     save_versioned(person, expected_version=expected_version, fields=[*changed, *derived])
     if {"first_name", "father_name", "last_name"} & set(changed):
-        _index_names(person, replace=True)
+        index_names(person, replace=True)
     audit_record(
         actor=actor,
         action="person.update",
@@ -804,7 +804,7 @@ def document_record(
     if not changed:
         raise NothingChanged(document)
     document.save()
-    _refresh_missing_documents(person)
+    refresh_missing_documents(person)
     audit_record(
         actor=actor,
         action="person.document",
@@ -814,7 +814,7 @@ def document_record(
     return document
 
 
-def _refresh_missing_documents(person: Person) -> None:
+def refresh_missing_documents(person: Person) -> None:
     missing = person.documents.filter(
         status__in=[IdentityDocument.Status.MISSING, IdentityDocument.Status.EXPIRED]
     ).exists()
